@@ -31,7 +31,7 @@ const valid = () => ({
   timings_ms: { total: 12 },
 });
 
-type F = { value: string; confidence: number; regions: { bbox: number[] }[] };
+type F = { value: string; confidence: number; regions: { page: number; bbox: number[] }[] };
 type Doc = { fields: Record<string, F | null> };
 const f = (d: Doc, name: string) => d.fields[name] as F;
 
@@ -52,7 +52,7 @@ describe('invoice schema', () => {
     ['a non-ISO date', (d: Doc) => (f(d, 'issue_date').value = '01.03.2024')],
     ['an unknown field', (d: Doc) => (d.fields.colour = field('red'))],
     ['a null field', (d: Doc) => (d.fields.due_date = null)],
-    ['a bbox outside the page', (d: Doc) => (f(d, 'invoice_number').regions = [{ bbox: [0, 0, 1.2, 1] }])],
+    ['a bbox outside the page', (d: Doc) => (f(d, 'invoice_number').regions = [{ page: 1, bbox: [0, 0, 1.2, 1] }])],
     ['confidence above 1', (d: Doc) => (f(d, 'invoice_number').confidence = 1.5)],
     ['an IBAN with spaces', (d: Doc) => (f(d, 'iban').value = 'DE89 3704 0044 0532 0130 00')],
     ['a lowercase currency', (d: Doc) => (f(d, 'currency').value = 'eur')],

@@ -52,7 +52,10 @@ describe('invoice schema', () => {
     ['a non-ISO date', (d: Doc) => (f(d, 'issue_date').value = '01.03.2024')],
     ['an unknown field', (d: Doc) => (d.fields.colour = field('red'))],
     ['a null field', (d: Doc) => (d.fields.due_date = null)],
-    ['a bbox outside the page', (d: Doc) => (f(d, 'invoice_number').regions = [{ page: 1, bbox: [0, 0, 1.2, 1] }])],
+    [
+      'a bbox outside the page',
+      (d: Doc) => (f(d, 'invoice_number').regions = [{ page: 1, bbox: [0, 0, 1.2, 1] }]),
+    ],
     ['confidence above 1', (d: Doc) => (f(d, 'invoice_number').confidence = 1.5)],
     ['an IBAN with spaces', (d: Doc) => (f(d, 'iban').value = 'DE89 3704 0044 0532 0130 00')],
     ['a lowercase currency', (d: Doc) => (f(d, 'currency').value = 'eur')],

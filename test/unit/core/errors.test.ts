@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, InvexError, errorInfo, toInvexError } from '../../../src/errors.js';
+import { ERROR_CODES, errorInfo, InvexError, toInvexError } from '../../../src/errors.js';
 
 describe('error registry', () => {
   it('documents every code in docs/errors.md with its HTTP status', () => {

@@ -1,0 +1,238 @@
+/**
+ * Pure geometry for PDF text layers: split pdfjs text runs into words with boxes, group words into lines,
+ * and judge whether a page's text layer is worth using. No pdfjs import: pdf.ts feeds plain data in.
+ */
+import type { BBox, Word } from '../types.js';
+import { type FontClass, stringAdvance } from './glyph-widths.js';
+
+/** One pdfjs text item, reduced to what word splitting needs. */
+export interface TextRun {
+  str: string;
+  /** Advance of the whole run along its baseline, in PDF user-space units. */
+  width: number;
+  /** pdfjs item transform [a, b, c, d, e, f]: baseline origin (e, f), (a, b) along the text, (c, d) one em up. */
+  transform: readonly number[];
+  fontClass: FontClass;
+  /** Top and bottom of the glyphs as fractions of the em (descent is negative). */
+  ascent: number;
+  descent: number;
+  /** The run ends a line (pdfjs `hasEOL`). */
+  eol: boolean;
+}
+
+/** PDF user space → fractions of the page, origin top-left (respects rotation and crop box). */
+export type ToPage = (x: number, y: number) => [number, number];
+
+/** A word still in PDF user space, so pieces split across runs can be joined before projecting. */
+interface SpanWord {
+  text: string;
+  start: [number, number];
+  end: [number, number];
+  em: [number, number];
+  ascent: number;
+  descent: number;
+  /** Touches the end of its run with no whitespace after it, so the next run may continue it. */
+  open: boolean;
+  /** Touches the start of its run with no whitespace before it. */
+  continues: boolean;
+}
+
+export interface PlacedText {
+  text: string;
+  bbox: BBox;
+}
+
+// A run piece that starts within this fraction of an em of the previous piece's end is the same word.
+const JOIN_GAP_EM = 0.15;
+
+/** Splits runs into words (whitespace-separated), joining word pieces that adjacent runs share. */
+export function runsToWords(runs: readonly TextRun[], toPage: ToPage): PlacedText[] {
+  const words: SpanWord[] = [];
+  for (const run of runs) {
+    const pieces = splitRun(run);
+    const first = pieces[0];
+    const prev = words.at(-1);
+    if (first && prev && canJoin(prev, first)) {
+      words[words.length - 1] = join(prev, first);
+      words.push(...pieces.slice(1));
+    } else {
+      words.push(...pieces);
+    }
+    // A run with no word in it (a space, an empty end-of-line marker) separates the words around it.
+    const last = words.at(-1);
+    if (pieces.length === 0 && last) last.open = false;
+  }
+  return words.map((w) => ({ text: w.text, bbox: project(w, toPage) }));
+}
+
+function splitRun(run: TextRun): SpanWord[] {
+  const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = run.transform;
+  const scale = Math.hypot(a, b) || 1;
+  const dir: [number, number] = [a / scale, b / scale];
+  const total = stringAdvance(run.str, run.fontClass);
+  if (total <= 0 || run.width <= 0) return [];
+  const unit = run.width / total;
+  const out: SpanWord[] = [];
+  for (const m of run.str.matchAll(/\S+/g)) {
+    const s0 = stringAdvance(run.str.slice(0, m.index), run.fontClass) * unit;
+    const s1 = s0 + stringAdvance(m[0], run.fontClass) * unit;
+    out.push({
+      text: m[0],
+      start: [e + dir[0] * s0, f + dir[1] * s0],
+      end: [e + dir[0] * s1, f + dir[1] * s1],
+      em: [c, d],
+      ascent: run.ascent,
+      descent: run.descent,
+      open: m.index + m[0].length === run.str.length && !run.eol,
+      continues: m.index === 0,
+    });
+  }
+  return out;
+}
+
+function canJoin(prev: SpanWord, next: SpanWord): boolean {
+  if (!prev.open || !next.continues) return false;
+  const emSize = Math.max(Math.hypot(...prev.em), Math.hypot(...next.em));
+  const gap = Math.hypot(next.start[0] - prev.end[0], next.start[1] - prev.end[1]);
+  return gap <= JOIN_GAP_EM * emSize;
+}
+
+function join(prev: SpanWord, next: SpanWord): SpanWord {
+  const bigger = Math.hypot(...next.em) > Math.hypot(...prev.em) ? next.em : prev.em;
+  return {
+    ...next,
+    text: prev.text + next.text,
+    start: prev.start,
+    em: bigger,
+    ascent: Math.max(prev.ascent, next.ascent),
+    descent: Math.min(prev.descent, next.descent),
+    continues: prev.continues,
+  };
+}
+
+/** The word's quad (baseline segment raised to ascent and lowered to descent) as a page-fraction box. */
+function project(w: SpanWord, toPage: ToPage): BBox {
+  const corners = [w.start, w.end].flatMap(([x, y]) => [
+    toPage(x + w.em[0] * w.descent, y + w.em[1] * w.descent),
+    toPage(x + w.em[0] * w.ascent, y + w.em[1] * w.ascent),
+  ]);
+  const xs = corners.map((p) => p[0]);
+  const ys = corners.map((p) => p[1]);
+  return [
+    clamp01(Math.min(...xs)),
+    clamp01(Math.min(...ys)),
+    clamp01(Math.max(...xs)),
+    clamp01(Math.max(...ys)),
+  ];
+}
+
+function clamp01(v: number): number {
+  return Math.min(1, Math.max(0, v));
+}
+
+// Words on one row overlap vertically by at least this share of the shorter word's height.
+const LINE_OVERLAP = 0.5;
+// A horizontal gap wider than this many line heights splits a row into separate lines (columns), as OCR does.
+const COLUMN_GAP_HEIGHTS = 2.5;
+
+/**
+ * Groups words into lines: rows by vertical overlap, each row split at wide gaps; lines are numbered
+ * top-to-bottom, then left-to-right, and words come back in that reading order.
+ */
+export function assignLines(words: readonly PlacedText[], confidence = 1): Word[] {
+  const rows = groupRows(words);
+  const out: Word[] = [];
+  let line = 0;
+  for (const row of rows) {
+    for (const segment of splitRow(row)) {
+      for (const w of segment) out.push({ text: w.text, bbox: w.bbox, confidence, line });
+      line++;
+    }
+  }
+  return out;
+}
+
+interface Row {
+  top: number;
+  bottom: number;
+  words: PlacedText[];
+}
+
+function groupRows(words: readonly PlacedText[]): PlacedText[][] {
+  const byCenter = [...words].sort((p, q) => p.bbox[1] + p.bbox[3] - (q.bbox[1] + q.bbox[3]));
+  const rows: Row[] = [];
+  for (const w of byCenter) {
+    const row = rows.at(-1);
+    if (row && overlaps(row, w)) {
+      const n = row.words.push(w);
+      row.top += (w.bbox[1] - row.top) / n;
+      row.bottom += (w.bbox[3] - row.bottom) / n;
+    } else {
+      rows.push({ top: w.bbox[1], bottom: w.bbox[3], words: [w] });
+    }
+  }
+  return rows.map((r) => r.words.sort((p, q) => p.bbox[0] - q.bbox[0]));
+}
+
+function overlaps(row: Row, w: PlacedText): boolean {
+  const overlap = Math.min(row.bottom, w.bbox[3]) - Math.max(row.top, w.bbox[1]);
+  const shorter = Math.min(row.bottom - row.top, w.bbox[3] - w.bbox[1]);
+  return shorter > 0 ? overlap >= LINE_OVERLAP * shorter : overlap >= 0;
+}
+
+function splitRow(row: PlacedText[]): PlacedText[][] {
+  const segments: PlacedText[][] = [];
+  let current: PlacedText[] = [];
+  for (const w of row) {
+    const prev = current.at(-1);
+    const height = Math.max(w.bbox[3] - w.bbox[1], prev ? prev.bbox[3] - prev.bbox[1] : 0);
+    if (prev && w.bbox[0] - prev.bbox[2] > COLUMN_GAP_HEIGHTS * height) {
+      segments.push(current);
+      current = [];
+    }
+    current.push(w);
+  }
+  if (current.length > 0) segments.push(current);
+  return segments;
+}
+
+// Private-use, control and replacement characters: what fonts without a ToUnicode map extract as.
+const JUNK_CHARS = /[\p{Co}\p{Cc}\uFFFD]/gu;
+const ALNUM = /[\p{L}\p{N}]/u;
+
+/** A word that reads as text: has a letter or digit and is not mostly unmapped glyphs. */
+export function isRealWord(text: string): boolean {
+  if (!ALNUM.test(text)) return false;
+  const junk = text.match(JUNK_CHARS)?.length ?? 0;
+  return junk * 2 < [...text].length;
+}
+
+// Fewer real words than this and the layer is empty or noise (page numbers, a stray mark).
+export const MIN_REAL_WORDS = 3;
+// Below this many real words, a page covered by an image is a scan with a stamp ("Scanned by ...").
+export const FEW_WORDS = 20;
+// Share of the page that images must cover for the page to count as a scan.
+export const SCAN_COVERAGE = 0.5;
+
+export interface LayerStats {
+  words: number;
+  realWords: number;
+}
+
+export function layerStats(words: readonly { text: string }[]): LayerStats {
+  return { words: words.length, realWords: words.filter((w) => isRealWord(w.text)).length };
+}
+
+/**
+ * Whether a page's text layer should be used instead of OCR. `imageCoverage` (share of the page covered by
+ * images, 0..1) is only needed when the layer is thin; pass undefined when it was not measured.
+ */
+export function textLayerVerdict(
+  stats: LayerStats,
+  imageCoverage?: number,
+): 'usable' | 'unusable' | 'check-images' {
+  if (stats.realWords < MIN_REAL_WORDS || stats.realWords * 2 < stats.words) return 'unusable';
+  if (stats.realWords >= FEW_WORDS) return 'usable';
+  if (imageCoverage === undefined) return 'check-images';
+  return imageCoverage >= SCAN_COVERAGE ? 'unusable' : 'usable';
+}

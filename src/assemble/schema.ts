@@ -22,7 +22,7 @@ const region = z
   .strict()
   .meta({ id: 'Region', description: 'x0, y0, x1, y1 as fractions of the page, origin top-left' });
 
-function field(id: string, value: z.ZodString | z.ZodEnum) {
+function field<T extends z.ZodString | z.ZodEnum>(id: string, value: T) {
   return z
     .object({
       value,

@@ -64,6 +64,9 @@ function signAndCore(text: string): Parts | undefined {
   if (!/\d/.test(s)) return undefined;
   s = s.replace(/[ODQSsoIil|BZz]/g, (c) => OCR_DIGITS[c] ?? c);
   if (!/^\d[\d.,\s\u00a0\u202f'’`´]*$/.test(s) || !/\d$/.test(s)) return undefined;
+  // Spaces and apostrophes only ever group thousands: "80,00 80,00" is two numbers, not one.
+  if (/[\s\u00a0\u202f'’`´]/.test(s) && !/^\d{1,3}([\s\u00a0\u202f'’`´]+\d{3})+([.,]\d+)?$/.test(s))
+    return undefined;
   return { core: s.replace(GROUPING, ''), negative };
 }
 
@@ -83,6 +86,15 @@ function decimalSeparatorOf(
   return hint === sep ? { sep, ambiguous: true } : { ambiguous: true };
 }
 
+/** Grouping separators, where present, must split the integer part into 3-digit groups. */
+function groupedWell(core: string, sep: DecimalSeparator | undefined): boolean {
+  const integer = sep === undefined ? core : core.slice(0, core.lastIndexOf(sep));
+  const group =
+    sep === '.' ? ',' : sep === ',' ? '.' : /[.,]/.test(integer) ? integer.replace(/\d/g, '')[0] : undefined;
+  if (group === undefined || !integer.includes(group)) return true;
+  return integer.split(group).every((g, i) => (i === 0 ? /^\d{1,3}$/.test(g) : /^\d{3}$/.test(g)));
+}
+
 export function parseAmount(text: string, hint?: DecimalSeparator): ParsedAmount | undefined {
   const parts = signAndCore(text);
   if (!parts) return undefined;
@@ -94,7 +106,7 @@ export function parseAmount(text: string, hint?: DecimalSeparator): ParsedAmount
       : sep === ','
         ? core.replace(/\./g, '').replace(',', '.')
         : core.replace(/[.,]/g, '');
-  if (!/^\d+(\.\d+)?$/.test(plain)) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(plain) || !groupedWell(core, sep)) return undefined;
   let d = new Decimal(plain);
   if (parts.negative && !d.isZero()) d = d.negated();
   const out: ParsedAmount = { value: d.toFixed(Math.max(2, d.decimalPlaces())), ambiguous };

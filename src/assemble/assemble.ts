@@ -1,0 +1,228 @@
+/**
+ * The assemble stage: NER spans → the contract's fields, line items, tax breakdown and validation.
+ * Pure: no I/O. Confidence per field = model score × OCR reliability, then moved by the checks that
+ * touch the field (a passed arithmetic rule raises it, a failed check or an ambiguous reading lowers it).
+ */
+import type { DocumentWords } from '../types.js';
+import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
+import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
+import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
+import {
+  type Chosen,
+  chooseTotals,
+  chosenValue,
+  deriveTotals,
+  lineSumRule,
+  type Rule,
+  topCandidates,
+  totalsRules,
+} from './reconcile.js';
+import type { Invoice, InvoiceField } from './schema.js';
+import { taxBreakdown } from './tax.js';
+import type { Candidate, NerSpan } from './types.js';
+
+export type Assembled = Pick<Invoice, 'fields' | 'line_items' | 'tax_breakdown' | 'validation'>;
+
+const ID_RULES: Record<string, string> = {
+  iban: 'INVEX-IBAN-CHECKSUM',
+  bic: 'INVEX-BIC-FORMAT',
+  supplier_vat_id: 'INVEX-VAT-ID',
+  customer_vat_id: 'INVEX-VAT-ID',
+};
+
+const round3 = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+
+function toField(c: Candidate, confidence = c.score): InvoiceField {
+  return { value: c.value, raw: c.raw, confidence: round3(confidence), regions: c.regions };
+}
+
+/** Confidence moves: a pass pulls toward 1, a failure or warning pushes down (calibrated on dev splits). */
+function adjust(confidence: number, rules: readonly Rule[], field: string): number {
+  let c = confidence;
+  for (const r of rules) {
+    if (!r.fields?.includes(field)) continue;
+    if (r.status === 'pass') c = 1 - (1 - c) * 0.4;
+    else if (r.status === 'fail') c *= 0.6;
+    else c *= 0.8;
+  }
+  return c;
+}
+
+function byField(cands: readonly Candidate[]): Map<string, Candidate[]> {
+  const m = new Map<string, Candidate[]>();
+  for (const c of cands) m.set(c.field, [...(m.get(c.field) ?? []), c]);
+  return m;
+}
+
+function candidateRules(c: Candidate): Rule[] {
+  const rules: Rule[] = [];
+  if (c.valid !== undefined && ID_RULES[c.field]) {
+    rules.push({
+      rule: ID_RULES[c.field] as string,
+      status: c.valid ? 'pass' : 'fail',
+      message: c.valid
+        ? `${c.field} ${c.value} passes its check`
+        : `${c.field} ${c.value} fails its check digits or format`,
+      fields: [c.field],
+    });
+  }
+  if (c.note)
+    rules.push({ rule: 'INVEX-AMBIGUOUS-READING', status: 'warn', message: c.note, fields: [c.field] });
+  return rules;
+}
+
+function datesRule(fields: Assembled['fields']): Rule | undefined {
+  const issue = fields.issue_date?.value;
+  const due = fields.due_date?.value;
+  if (!issue || !due) return undefined;
+  const ok = due >= issue;
+  return {
+    rule: 'INVEX-DUE-AFTER-ISSUE',
+    status: ok ? 'pass' : 'fail',
+    message: ok
+      ? `due date ${due} is not before issue date ${issue}`
+      : `due date ${due} is before issue date ${issue}`,
+    fields: ['issue_date', 'due_date'],
+  };
+}
+
+/** The text of the line a candidate starts on (labels and currency codes printed beside the value). */
+function lineText(doc: DocumentWords, c: Candidate): string {
+  const page = doc.pages[c.page - 1];
+  const line = page?.words[c.wordIndices[0] ?? -1]?.line;
+  return (page?.words ?? [])
+    .filter((w) => w.line === line)
+    .map((w) => w.text)
+    .join(' ');
+}
+
+function currencyField(
+  doc: DocumentWords,
+  chosen: Candidate | undefined,
+  amounts: readonly Candidate[],
+  ev: DocumentEvidence,
+): { field?: InvoiceField; rule?: Rule } {
+  if (chosen) return { field: toField(chosen) };
+  // A currency printed with a total ("€ 12,00", "Total 9.00 EUR") is as good as a currency label.
+  for (const a of amounts) {
+    const found = detectCurrency(a.raw, ev.country) ?? detectCurrency(lineText(doc, a), ev.country);
+    if (found)
+      return {
+        field: { value: found.code, raw: a.raw, confidence: round3(a.score * 0.9), regions: a.regions },
+      };
+  }
+  const byCountry = ev.country ? currencyOfCountry(ev.country) : undefined;
+  if (!byCountry) return {};
+  return {
+    field: { value: byCountry, confidence: 0.6, regions: [], derived: true },
+    rule: {
+      rule: 'INVEX-CURRENCY-INFERRED',
+      status: 'warn',
+      message: `no currency printed; ${byCountry} assumed from the supplier's country ${ev.country}`,
+      fields: ['currency'],
+    },
+  };
+}
+
+export function assemble(doc: DocumentWords, spans: readonly NerSpan[]): Assembled {
+  const ev = gatherEvidence(doc, spans);
+  const cands = spans.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);
+  const groups = byField(cands.filter((c) => !c.field.startsWith('item_')));
+  const rules: Rule[] = [];
+  const fields: Assembled['fields'] = {};
+  const picked: Candidate[] = [];
+
+  // Totals: chosen together by arithmetic.
+  const totals = deriveTotals(chooseTotals(groups));
+  rules.push(...totalsRules(totals));
+  for (const [field, chosen] of Object.entries(totals) as [keyof Assembled['fields'], Chosen][]) {
+    if (chosen.candidate) picked.push(chosen.candidate);
+    else if (chosen.derived)
+      fields[field] = {
+        value: chosen.derived.value,
+        confidence: round3(chosen.derived.confidence),
+        regions: [],
+        derived: true,
+      };
+  }
+
+  // Every other document field: its best-scoring candidate.
+  for (const [field, list] of groups) {
+    if (AMOUNT_FIELDS.has(field) || field === 'currency') continue;
+    const best = topCandidates(list, 1)[0];
+    if (best) picked.push(best);
+  }
+  for (const c of picked) rules.push(...candidateRules(c));
+
+  // Line items.
+  const rows = groupRows(cands.filter((c) => c.field.startsWith('item_')));
+  const lineItems: Assembled['line_items'] = rows.map((row) => {
+    const item: Assembled['line_items'][number] = {};
+    for (const [key, list] of Object.entries(row) as [ItemKey, Candidate[]][]) {
+      if (key === 'description' && list.length > 1) {
+        const parts = [...list].sort((a, b) => a.page - b.page || a.y - b.y);
+        item.description = {
+          value: parts.map((p) => p.value).join(' '),
+          raw: parts.map((p) => p.raw).join(', '),
+          confidence: round3(Math.min(...parts.map((p) => p.score))),
+          regions: parts.flatMap((p) => p.regions),
+        };
+      } else {
+        const best = topCandidates(list, 1)[0];
+        if (best) item[key] = toField(best);
+      }
+    }
+    return item;
+  });
+  const lineRule = lineArithmeticRule(
+    lineItems.map((li) => ({
+      ...(li.quantity ? { quantity: li.quantity.value } : {}),
+      ...(li.unit_price ? { unit_price: li.unit_price.value } : {}),
+      ...(li.amount ? { amount: li.amount.value } : {}),
+    })),
+  );
+  if (lineRule) rules.push(lineRule);
+  const lineAmounts = lineItems.flatMap((li) => (li.amount ? [li.amount.value] : []));
+  // Only a complete table can be checked against the subtotal.
+  const sumRule = lineItems.every((li) => li.amount)
+    ? lineSumRule(lineAmounts, chosenValue(totals.subtotal_amount))
+    : undefined;
+  if (sumRule) rules.push(sumRule);
+
+  // Tax breakdown.
+  const tax = taxBreakdown(
+    doc,
+    totals.tax_amount?.candidate,
+    chosenValue(totals.tax_amount),
+    chosenValue(totals.subtotal_amount),
+    lineItems.flatMap((li) => (li.tax_rate ? [li.tax_rate.value] : [])),
+  );
+  rules.push(...tax.rules);
+
+  for (const c of picked)
+    fields[c.field as keyof Assembled['fields']] = toField(c, adjust(c.score, rules, c.field));
+
+  const currency = currencyField(
+    doc,
+    topCandidates(groups.get('currency') ?? [], 1)[0],
+    [...picked].filter((c) => AMOUNT_FIELDS.has(c.field)),
+    ev,
+  );
+  if (currency.field) fields.currency = currency.field;
+  if (currency.rule) rules.push(currency.rule);
+
+  const dueRule = datesRule(fields);
+  if (dueRule) {
+    rules.push(dueRule);
+    for (const f of ['issue_date', 'due_date'] as const) {
+      const field = fields[f];
+      if (field) field.confidence = round3(adjust(field.confidence, [dueRule], f));
+    }
+  }
+  return {
+    fields,
+    line_items: lineItems,
+    tax_breakdown: tax.lines,
+    validation: rules.map((r) => (r.fields ? r : { rule: r.rule, status: r.status, message: r.message })),
+  };
+}

@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../../src/assemble/assemble.js';
+import type { NerSpan } from '../../../src/assemble/types.js';
+import type { DocumentWords, Word } from '../../../src/types.js';
+
+/** A page from lines of text: each line is at y = 0.05 × (index + 1), words 0.1 wide. */
+function page(lines: string[], source: 'text' | 'ocr' = 'text'): DocumentWords {
+  const words: Word[] = [];
+  lines.forEach((l, li) => {
+    l.split(' ').forEach((t, wi) => {
+      const y = 0.05 * (li + 1);
+      words.push({
+        text: t,
+        bbox: [0.05 + wi * 0.12, y, 0.15 + wi * 0.12, y + 0.02],
+        confidence: source === 'ocr' ? 0.81 : 1,
+        line: li,
+      });
+    });
+  });
+  return {
+    id: `sha256:${'0'.repeat(64)}`,
+    mediaType: 'application/pdf',
+    pages: [{ number: 1, width: 595, height: 842, unit: 'pt', source, rotation: 0, words }],
+  };
+}
+
+/** Span over words whose text equals one of `texts` on line `line`. */
+function span(doc: DocumentWords, field: string, line: number, texts: string[], score = 0.9): NerSpan {
+  const words = doc.pages[0]?.words ?? [];
+  const wordIndices = words.flatMap((w, i) => (w.line === line && texts.includes(w.text) ? [i] : []));
+  return { field, score, page: 1, wordIndices };
+}
+
+describe('assemble', () => {
+  const doc = page([
+    'ACME GmbH Hauptstr. 1',
+    'Rechnung Nr. RE-2024-17 Datum 03.04.2024',
+    'Fällig 13/04/2024',
+    'Widget 2 10,00 20,00',
+    'Gadget 4 20,00 80,00',
+    'Netto 100,00',
+    'MwSt. 19 % 19,00',
+    'Gesamt 119,00 EUR',
+    'Zahlbar 119,00',
+    'IBAN DE89370400440532013000',
+  ]);
+
+  const spans: NerSpan[] = [
+    span(doc, 'supplier_name', 0, ['ACME', 'GmbH']),
+    span(doc, 'invoice_number', 1, ['RE-2024-17']),
+    span(doc, 'issue_date', 1, ['03.04.2024']),
+    span(doc, 'due_date', 2, ['13/04/2024']),
+    span(doc, 'item_description', 3, ['Widget']),
+    span(doc, 'item_quantity', 3, ['2']),
+    span(doc, 'item_unit_price', 3, ['10,00']),
+    { ...span(doc, 'item_amount', 3, ['20,00']) },
+    span(doc, 'item_description', 4, ['Gadget']),
+    span(doc, 'item_quantity', 4, ['4']),
+    span(doc, 'item_amount', 4, ['80,00']),
+    span(doc, 'subtotal_amount', 5, ['100,00']),
+    span(doc, 'tax_amount', 6, ['19,00']),
+    // The model likes the wrong total better; arithmetic must overrule it.
+    span(doc, 'total_amount', 4, ['80,00'], 0.95),
+    span(doc, 'total_amount', 7, ['119,00'], 0.6),
+    span(doc, 'amount_due', 8, ['119,00']),
+    span(doc, 'iban', 9, ['DE89370400440532013000']),
+  ];
+
+  const out = assemble(doc, spans);
+
+  it('normalises values', () => {
+    expect(out.fields.invoice_number?.value).toBe('RE-2024-17');
+    expect(out.fields.issue_date?.value).toBe('2024-04-03');
+    expect(out.fields.due_date?.value).toBe('2024-04-13');
+    expect(out.fields.subtotal_amount?.value).toBe('100.00');
+    expect(out.fields.iban?.value).toBe('DE89370400440532013000');
+    expect(out.fields.currency).toMatchObject({ value: 'EUR', raw: '119,00' });
+    expect(out.validation.map((v) => v.rule)).not.toContain('INVEX-CURRENCY-INFERRED');
+  });
+
+  it('chooses the total that satisfies subtotal + tax = total over a higher-scored one', () => {
+    expect(out.fields.total_amount?.value).toBe('119.00');
+    expect(out.validation).toContainEqual(expect.objectContaining({ rule: 'BR-CO-15', status: 'pass' }));
+    // A passed rule raises confidence above the model's 0.6.
+    expect(out.fields.total_amount?.confidence).toBeGreaterThan(0.6);
+  });
+
+  it('groups line items by row and checks them', () => {
+    expect(out.line_items).toHaveLength(2);
+    expect(out.line_items[0]).toMatchObject({
+      description: { value: 'Widget' },
+      quantity: { value: '2.00' },
+      amount: { value: '20.00' },
+    });
+    expect(out.line_items[1]?.description?.value).toBe('Gadget');
+    expect(out.validation).toContainEqual(expect.objectContaining({ rule: 'BR-CO-10', status: 'pass' }));
+    expect(out.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-LINE-AMOUNT', status: 'pass' }),
+    );
+  });
+
+  it('finds the tax rate on the tax line and checks BR-CO-17', () => {
+    expect(out.tax_breakdown).toEqual([{ rate: '19.00', taxable_amount: '100.00', tax_amount: '19.00' }]);
+    expect(out.validation).toContainEqual(expect.objectContaining({ rule: 'BR-CO-17', status: 'pass' }));
+  });
+
+  it('gives each value the region of its words', () => {
+    const r = out.fields.invoice_number?.regions;
+    expect(r).toHaveLength(1);
+    expect(r?.[0]?.page).toBe(1);
+    expect(r?.[0]?.bbox[1]).toBeCloseTo(0.1);
+    expect(out.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-IBAN-CHECKSUM', status: 'pass' }),
+    );
+    expect(out.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-DUE-AFTER-ISSUE', status: 'pass' }),
+    );
+  });
+
+  it('derives a missing total, with no region', () => {
+    const d = page(['Net 50.00', 'VAT 10.00']);
+    const o = assemble(d, [span(d, 'subtotal_amount', 0, ['50.00']), span(d, 'tax_amount', 1, ['10.00'])]);
+    expect(o.fields.total_amount).toMatchObject({ value: '60.00', derived: true, regions: [] });
+  });
+
+  it('lowers confidence of a failed identifier and an ambiguous date', () => {
+    const d = page(['IBAN DE89370400440532013001', 'Date 04/05/2021']);
+    const o = assemble(d, [
+      span(d, 'iban', 0, ['DE89370400440532013001']),
+      span(d, 'issue_date', 1, ['04/05/2021']),
+    ]);
+    expect(o.fields.iban?.confidence).toBeLessThan(0.9 * 0.7);
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-IBAN-CHECKSUM', status: 'fail' }),
+    );
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-AMBIGUOUS-READING', status: 'warn' }),
+    );
+    expect(o.fields.issue_date?.confidence).toBeLessThan(0.9);
+  });
+
+  it('falls back on the supplier country for the currency, and says so', () => {
+    const d = page(['USt-IdNr. DE136695976', 'Summe 10,00']);
+    const o = assemble(d, [
+      span(d, 'supplier_vat_id', 0, ['DE136695976']),
+      span(d, 'total_amount', 1, ['10,00']),
+    ]);
+    expect(o.fields.currency).toMatchObject({ value: 'EUR', derived: true, regions: [] });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-CURRENCY-INFERRED', status: 'warn' }),
+    );
+  });
+
+  it('scales confidence by OCR word confidence', () => {
+    const d = page(['Total 9.00'], 'ocr');
+    const o = assemble(d, [span(d, 'total_amount', 0, ['9.00'])]);
+    expect(o.fields.total_amount?.confidence).toBeCloseTo(0.9 * Math.sqrt(0.81), 2);
+  });
+
+  it('joins a multi-line address with ", "', () => {
+    const d = page(['NO.53 JALAN SAGU 18,', 'TAMAN DAYA', '81100 JOHOR BAHRU']);
+    const words = d.pages[0]?.words ?? [];
+    const o = assemble(d, [
+      { field: 'supplier_address', score: 0.9, page: 1, wordIndices: words.map((_, i) => i) },
+    ]);
+    expect(o.fields.supplier_address?.value).toBe('NO.53 JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU');
+    expect(o.fields.supplier_address?.regions).toHaveLength(3);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The stage order, in one place: ingest → ocr → ner → assemble (→ deliver, in the service).
+ * Each stage is a plain async function; the CLI calls them in-process, the service runs them as workers.
+ */
+import { assemble } from './assemble/assemble.js';
+import type { Invoice } from './assemble/schema.js';
+import type { NerSpan } from './assemble/types.js';
+import { assertValidInvoice } from './assemble/validate.js';
+import { config } from './config.js';
+import { defaultIngestOptions, type IngestOptions, ingestBytes, readInput } from './document/ingest.js';
+import { closeNer, type NerOptions, type NerResult, runNer } from './ner/ner.js';
+import { ocrDocument } from './ocr/ocr.js';
+import { closeOcr } from './ocr/tesseract.js';
+import type { DocumentWords } from './types.js';
+
+export interface FrontEndOptions {
+  ocr: IngestOptions['ocr'];
+  lang: string;
+  password?: string;
+}
+
+export interface ExtractOptions extends FrontEndOptions {
+  ner?: NerOptions;
+}
+
+export interface Timed<T> {
+  result: T;
+  timings_ms: Record<string, number>;
+}
+
+export function defaultFrontEndOptions(): FrontEndOptions {
+  return { ocr: 'auto', lang: config().ocrLang };
+}
+
+async function timed<T>(
+  timings: Record<string, number>,
+  stage: string,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings[stage] = Math.round(performance.now() - t0);
+  }
+}
+
+/** Bytes → every page with words (text layer or OCR). */
+export async function readDocumentBytes(
+  bytes: Uint8Array,
+  opts: FrontEndOptions,
+): Promise<Timed<DocumentWords>> {
+  const timings: Record<string, number> = {};
+  const ingestOpts: IngestOptions = { ...defaultIngestOptions(), ocr: opts.ocr };
+  if (opts.password !== undefined) ingestOpts.password = opts.password;
+  const ingested = await timed(timings, 'ingest', () => ingestBytes(bytes, ingestOpts));
+  const result = await timed(timings, 'ocr', () => ocrDocument(ingested, { lang: opts.lang }));
+  return { result, timings_ms: timings };
+}
+
+/** A file path → every page with words. */
+export async function readDocumentFile(path: string, opts: FrontEndOptions): Promise<Timed<DocumentWords>> {
+  const bytes = await readInput(path, config().maxFileBytes);
+  return readDocumentBytes(bytes, opts);
+}
+
+/** The NER stage's grouped entities as the assembler's spans. */
+export function nerSpans(ner: NerResult): NerSpan[] {
+  return ner.pages.flatMap((p) =>
+    p.entities.flatMap((e) =>
+      'entity_group' in e
+        ? [{ field: e.entity_group, score: e.score, page: e.page, wordIndices: e.word_indices }]
+        : [],
+    ),
+  );
+}
+
+/** Words → the full output contract, validated against schemas/invoice.schema.json. */
+export async function extractFromWords(
+  doc: DocumentWords,
+  opts: { ner?: NerOptions; file?: string },
+  timings: Record<string, number> = {},
+): Promise<Invoice> {
+  const ner = await timed(timings, 'ner', () => runNer(doc, { ...opts.ner, aggregation: 'simple' }));
+  const assembled = await timed(timings, 'assemble', () => assemble(doc, nerSpans(ner)));
+  const total = Object.values(timings).reduce((a, b) => a + b, 0);
+  return assertValidInvoice({
+    schema_version: '1',
+    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    document: {
+      id: doc.id,
+      media_type: doc.mediaType,
+      pages: doc.pages.map(({ words: _words, ...page }) => page),
+    },
+    ...assembled,
+    model: ner.model,
+    timings_ms: { ...timings, total },
+  });
+}
+
+/** A file path → the full output contract. */
+export async function extractFile(path: string, opts: ExtractOptions): Promise<Invoice> {
+  const t0 = performance.now();
+  const { result, timings_ms } = await readDocumentFile(path, opts);
+  const invoice = await extractFromWords(
+    result,
+    { ...(opts.ner ? { ner: opts.ner } : {}), file: path },
+    timings_ms,
+  );
+  invoice.timings_ms.total = Math.round(performance.now() - t0);
+  return invoice;
+}
+
+/** Releases the per-process engines (OCR workers, model sessions) so the process can exit. */
+export async function closePipeline(): Promise<void> {
+  await Promise.all([closeOcr(), closeNer()]);
+}

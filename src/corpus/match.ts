@@ -201,31 +201,50 @@ function textWindows(layout: Layout, field: string, value: string): Window[] {
   if (n === 0) return [];
   const limit = maxDistance(field, n);
   const maxChars = Math.ceil(n * 1.5) + 6;
+  // Substitution costs of a page character against every value character, built once per distinct character.
+  const costRows = new Map<string, Float64Array>();
+  const costRow = (c: string): Float64Array => {
+    let row = costRows.get(c);
+    if (!row) {
+      row = Float64Array.from(v, (x) => subCost(c, x));
+      costRows.set(c, row);
+    }
+    return row;
+  };
+  let prev = new Float64Array(n + 1);
+  let cur = new Float64Array(n + 1);
   const out: Window[] = [];
   for (const order of layout.orders) {
     for (let s = 0; s < order.length; s++) {
       const first = order[s] ?? 0;
       if (!layout.keys[first]) continue;
       // One row of the DP table per character of the growing window; columns are the value's characters.
-      let prev = Array.from({ length: n + 1 }, (_, k) => k);
+      for (let k = 0; k <= n; k++) prev[k] = k;
       let chars = 0;
       let best: Window | undefined;
       let bestD = Number.POSITIVE_INFINITY;
-      for (let e = s; e < order.length && e - s < 60; e++) {
+      let hopeless = false;
+      for (let e = s; e < order.length && e - s < 60 && !hopeless; e++) {
         const key = layout.keys[order[e] ?? 0] ?? '';
         for (const c of key) {
           chars++;
-          const cur = [chars];
+          const costs = costRow(c);
+          cur[0] = chars;
+          let rowMin = chars;
           for (let k = 1; k <= n; k++) {
-            cur[k] = Math.min(
-              (prev[k] ?? 0) + 1,
-              (cur[k - 1] ?? 0) + 1,
-              (prev[k - 1] ?? 0) + subCost(c, v[k - 1] ?? ''),
+            const d = Math.min(
+              (prev[k] as number) + 1,
+              (cur[k - 1] as number) + 1,
+              (prev[k - 1] as number) + (costs[k - 1] as number),
             );
+            cur[k] = d;
+            if (d < rowMin) rowMin = d;
           }
-          prev = cur;
+          [prev, cur] = [cur, prev];
+          // The row minimum never decreases as characters are added: past the limit, no end can match.
+          if (rowMin > limit) hopeless = true;
         }
-        if (chars > maxChars) break;
+        if (chars > maxChars || hopeless) break;
         if (!key) continue;
         const d = prev[n] ?? 0;
         if (d < bestD) {

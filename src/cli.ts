@@ -2,6 +2,7 @@
  * The `invex` command line. Each command is a thin adapter over the stage functions.
  * Exit status: 0 all good, 1 some input failed, 2 usage or configuration error.
  */
+import { EVAL_USAGE, evalCommand } from './cli/eval-command.js';
 import { EXTRACT_USAGE, extractCommand } from './cli/extract-command.js';
 import { OCR_USAGE, ocrCommand } from './cli/ocr-command.js';
 import type { RunFilesSummary } from './cli/run-files.js';
@@ -16,6 +17,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   extract: { usage: EXTRACT_USAGE, run: extractCommand },
   ocr: { usage: OCR_USAGE, run: ocrCommand },
+  eval: { usage: EVAL_USAGE, run: evalCommand },
 };
 
 const MAIN_USAGE = `usage: invex <command> [options]

@@ -1,0 +1,128 @@
+/** `invex eval SET_DIR`: shared EVAL.md scores of `invex extract` on a labeled set; `--tokens` for entity scores. */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { config } from '../config.js';
+import type { CorpusDoc } from '../corpus/format.js';
+import { InvexError } from '../errors.js';
+import { readLabeledSet, toPrediction } from '../eval/run.js';
+import { formatScore, type Prediction, scoreSet } from '../eval/score.js';
+import { countPage, type EntityCounts, formatEntityReport, goldPages } from '../eval/tokens.js';
+import { corpusSources, readCorpusFile } from '../ner/export-arrays.js';
+import { runNer } from '../ner/ner.js';
+import { extractFile } from '../pipeline.js';
+import { parseCommandArgs } from './args.js';
+import { runFiles } from './run-files.js';
+
+export const EVAL_USAGE = `usage: invex eval SET_DIR [--model DIR] [--limit N] [--out PRED.jsonl] [--misses N] [--json]
+       invex eval --tokens CORPUS_DIR [--split dev] [--source NAME] [--model DIR]
+
+Scores extraction on a labeled set (SET_DIR/gt.jsonl, files relative to SET_DIR) as shared EVAL.md defines:
+per-field precision, recall, F1, the micro average, and seconds per document.
+  --out      also write the extraction output lines there
+  --misses   print the first N wrong or missing values
+  --json     print the scores as JSON
+  --tokens   entity-level (seqeval-style) scores of the NER model on a token-labeled corpus split`;
+
+export async function evalCommand(argv: string[]): Promise<undefined> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    model: { type: 'string' },
+    limit: { type: 'string' },
+    out: { type: 'string' },
+    misses: { type: 'string', default: '0' },
+    json: { type: 'boolean', default: false },
+    tokens: { type: 'boolean', default: false },
+    split: { type: 'string', default: 'dev' },
+    source: { type: 'string' },
+  });
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) throw new InvexError('INVEX_E_USAGE', 'give exactly one set directory');
+  const modelDir = typeof values.model === 'string' ? values.model : undefined;
+  const limit = values.limit === undefined ? Number.POSITIVE_INFINITY : Number(values.limit);
+  if (values.tokens) {
+    await tokenEval(
+      dir,
+      String(values.split),
+      typeof values.source === 'string' ? values.source : undefined,
+      modelDir,
+      limit,
+    );
+    return undefined;
+  }
+  const set = readLabeledSet(dir).slice(0, limit);
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  if (out) writeFileSync(out, '');
+  const predictions: Prediction[] = [];
+  const byPath = new Map(set.map((d) => [d.path, d.file]));
+  const t0 = performance.now();
+  await runFiles(
+    set.map((d) => d.path),
+    (file) =>
+      extractFile(file, { ocr: 'auto', lang: config().ocrLang, ...(modelDir ? { ner: { modelDir } } : {}) }),
+    {
+      format: 'jsonl',
+      concurrency: config().ocrWorkers,
+      warn: () => {},
+      write: (line) => {
+        const parsed = JSON.parse(line) as { file: string; fields?: Record<string, { value?: string }> };
+        predictions.push(toPrediction(byPath.get(parsed.file) ?? parsed.file, parsed));
+        if (out) appendFileSync(out, line);
+      },
+    },
+  );
+  const seconds = (performance.now() - t0) / 1000 / Math.max(1, set.length);
+  const score = scoreSet(set, predictions);
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ set: dir, seconds_per_document: seconds, ...score, misses: undefined }, null, 2)}\n`,
+    );
+  } else {
+    process.stdout.write(`${formatScore(score, seconds)}\n`);
+    const n = Number(values.misses);
+    for (const m of score.misses.slice(0, n)) {
+      process.stdout.write(
+        `miss ${m.file} ${m.field}: predicted ${JSON.stringify(m.predicted ?? null)}, label ${JSON.stringify(m.label)}\n`,
+      );
+    }
+  }
+  return undefined;
+}
+
+async function tokenEval(
+  corpusDir: string,
+  split: string,
+  source: string | undefined,
+  modelDir: string | undefined,
+  limit: number,
+) {
+  const counts = new Map<string, EntityCounts>();
+  let docs = 0;
+  for (const name of corpusSources(corpusDir)) {
+    if (source && name !== source) continue;
+    for await (const doc of readCorpusFile(join(corpusDir, `${name}.jsonl`)) as AsyncGenerator<CorpusDoc>) {
+      if (doc.split !== split || docs >= limit) continue;
+      docs++;
+      const words = {
+        id: doc.id,
+        mediaType: 'application/octet-stream',
+        pages: doc.pages.map((p) => ({
+          number: p.number,
+          width: p.width,
+          height: p.height,
+          unit: 'pt' as const,
+          source: p.source,
+          rotation: 0 as const,
+          words: p.words.map((w, i) => ({ text: w.text, bbox: w.bbox, confidence: 1, line: i })),
+        })),
+      };
+      const ner = await runNer(words, { aggregation: 'simple', ...(modelDir ? { modelDir } : {}) });
+      const gold = goldPages(doc);
+      for (const page of ner.pages) {
+        const predicted = page.entities.flatMap((e) =>
+          'entity_group' in e ? [{ type: e.entity_group, words: e.word_indices }] : [],
+        );
+        countPage(counts, page.number, gold.find((g) => g.number === page.number)?.entities ?? [], predicted);
+      }
+    }
+  }
+  process.stdout.write(`${formatEntityReport(counts.values())}\n${docs} documents (split ${split})\n`);
+}

@@ -1,0 +1,119 @@
+/**
+ * Smoke training (CI): tiny corpus → arrays → train.py --smoke (a few steps) → ONNX checked against torch
+ * in onnxruntime-node → the model loads through runNer and gives outputs of the right shape.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CorpusDoc } from '../../../src/corpus/format.js';
+import type { GroupedEntity } from '../../../src/ner/decode.js';
+import {
+  DEFAULT_FEATURIZER_CONFIG as CFG,
+  featurizePage,
+  windowBatch,
+  windowSpans,
+} from '../../../src/ner/featurize.js';
+import { FIELD_NAMES, LABELS } from '../../../src/ner/labels.js';
+import { closeNer, runNer } from '../../../src/ner/ner.js';
+import { loadSession } from '../../../src/ner/onnx.js';
+import type { DocumentWords } from '../../../src/types.js';
+import { MAX_MODEL_BYTES, type TrainResult, train } from '../../../training/train.js';
+import { makeDoc, writeTinyCorpus } from '../../fixtures/ner-corpus.js';
+
+const root = mkdtempSync(join(tmpdir(), 'invex-ner-smoke-'));
+const outDir = join(root, 'model');
+let result: TrainResult;
+
+beforeAll(async () => {
+  writeTinyCorpus(join(root, 'corpus'));
+  result = await train({
+    corpusDir: join(root, 'corpus'),
+    outDir,
+    workDir: join(root, 'work'),
+    smoke: true,
+    quiet: true,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await closeNer();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function asDocument(doc: CorpusDoc): DocumentWords {
+  return {
+    id: `sha256:${doc.id}`,
+    mediaType: 'application/pdf',
+    pages: doc.pages.map((p) => ({
+      number: p.number,
+      width: p.width,
+      height: p.height,
+      unit: 'pt' as const,
+      source: p.source,
+      rotation: 0 as const,
+      words: p.words.map((w, i) => ({ text: w.text, bbox: w.bbox, confidence: 1, line: i })),
+    })),
+  };
+}
+
+describe('smoke training', () => {
+  it('writes the model files, within budget, with ONNX matching torch', () => {
+    for (const f of ['model.onnx', 'labels.json', 'featurizer.json', 'training.json']) {
+      expect(existsSync(join(outDir, f))).toBe(true);
+    }
+    expect(result.onnxCheck.ok).toBe(true);
+    expect(result.onnxCheck.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(statSync(join(outDir, 'model.onnx')).size).toBeLessThanOrEqual(MAX_MODEL_BYTES);
+    expect(JSON.parse(readFileSync(join(outDir, 'labels.json'), 'utf8'))).toEqual(LABELS);
+    const training = JSON.parse(readFileSync(join(outDir, 'training.json'), 'utf8'));
+    expect(training.history).toHaveLength(1);
+    expect(training.history[0].dev.entity).toHaveProperty('f1');
+    expect(training.corpus.splits.train.docs).toBeGreaterThan(0);
+  });
+
+  it('runs in onnxruntime-node with dynamic batch and sequence axes', async () => {
+    const session = await loadSession(join(outDir, 'model.onnx'));
+    expect(session.inputs.map((i) => i.name)).toEqual(['ngram_ids', 'word_ids', 'shape', 'bbox', 'mask']);
+    const doc = makeDoc(4242, 'test', 'left', 90);
+    const page = doc.pages[0] as CorpusDoc['pages'][number];
+    const fp = featurizePage(page.words, { pageIndex: 0, pageCount: doc.pages.length }, CFG);
+    const spans = windowSpans(fp.length, CFG);
+    expect(spans.length).toBeGreaterThan(1);
+    const b = windowBatch(fp, spans, CFG);
+    const out = await session.run({
+      ngram_ids: { type: 'int32', data: b.ngramIds, dims: [b.batch, b.seq, CFG.ngramsPerWord] },
+      word_ids: { type: 'int32', data: b.wordIds, dims: [b.batch, b.seq] },
+      shape: { type: 'float32', data: b.shape, dims: [b.batch, b.seq, CFG.shapeFeatures] },
+      bbox: { type: 'int32', data: b.bbox, dims: [b.batch, b.seq, 6] },
+      mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
+    });
+    expect(out.logits?.dims).toEqual([spans.length, CFG.window, LABELS.length]);
+  });
+
+  it('loads through runNer: entities per page, with the model sha256', async () => {
+    const doc = asDocument(makeDoc(77, 'test', 'right', 90));
+    const res = await runNer(doc, { modelDir: outDir, aggregation: 'none' });
+    expect(res.pages.map((p) => p.number)).toEqual(doc.pages.map((p) => p.number));
+    expect(res.model.sha256).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(outDir, 'model.onnx')))
+        .digest('hex'),
+    );
+    expect(res.model.name).toBe('model');
+    for (const [i, p] of res.pages.entries()) {
+      const n = doc.pages[i]?.words.length ?? 0;
+      expect(p.text.split(' ')).toHaveLength(n);
+      for (const e of p.entities) {
+        expect(p.text.slice(e.start, e.end)).toBe(e.word);
+        expect(e.score).toBeGreaterThan(0);
+        expect(e.score).toBeLessThanOrEqual(1);
+      }
+    }
+    const grouped = await runNer(doc, { modelDir: outDir });
+    for (const e of grouped.pages.flatMap((p) => p.entities) as GroupedEntity[]) {
+      expect(FIELD_NAMES).toContain(e.entity_group);
+    }
+  });
+});

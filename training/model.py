@@ -1,0 +1,166 @@
+"""The invoice NER network: a small layout-aware transformer encoder over page words.
+
+Inputs are exactly what src/ner/featurize.ts produces (all int32 except `shape`):
+  ngram_ids [B,T,K], word_ids [B,T], shape [B,T,F] float32, bbox [B,T,6] (x0,y0,x1,y1,w,h on 0..1000), mask [B,T].
+Output: logits [B,T,num_labels]. Attention is written out by hand so that the ONNX export is plain
+MatMul/Softmax (torch's fused encoder fast path does not export cleanly).
+"""
+
+import math
+
+import torch
+from torch import nn
+
+BBOX_SCALE = 1000
+
+
+class Attention(nn.Module):
+    def __init__(self, d: int, heads: int):
+        super().__init__()
+        assert d % heads == 0
+        self.h = heads
+        self.dh = d // heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.out = nn.Linear(d, d)
+
+    def forward(self, x, bias):
+        b, t, d = x.shape
+        qkv = self.qkv(x).reshape(b, t, 3, self.h, self.dh).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        # Scale q (T×dh) rather than the scores (T×T); no dropout on the T×T weights: it costs more than it helps.
+        att = torch.softmax(torch.matmul(q * (1.0 / math.sqrt(self.dh)), k.transpose(-1, -2)) + bias, dim=-1)
+        y = torch.matmul(att, v).transpose(1, 2).reshape(b, t, d)
+        return self.out(y)
+
+
+class Block(nn.Module):
+    """Pre-norm transformer layer: stable to train from scratch without long warm-up."""
+
+    def __init__(self, d: int, heads: int, ff: int, dropout: float):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(d)
+        self.att = Attention(d, heads)
+        self.ln2 = nn.LayerNorm(d)
+        self.ff = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff, d))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, bias):
+        x = x + self.drop(self.att(self.ln1(x), bias))
+        return x + self.drop(self.ff(self.ln2(x)))
+
+
+class InvoiceNer(nn.Module):
+    def __init__(
+        self,
+        num_labels: int,
+        ngram_buckets: int,
+        word_buckets: int,
+        shape_features: int,
+        max_len: int,
+        d: int = 128,
+        layers: int = 3,
+        heads: int = 4,
+        ff: int = 256,
+        emb: int = 32,
+        coord: int = 24,
+        dropout: float = 0.1,
+    ):
+        super().__init__()
+        self.hparams = dict(
+            num_labels=num_labels,
+            ngram_buckets=ngram_buckets,
+            word_buckets=word_buckets,
+            shape_features=shape_features,
+            max_len=max_len,
+            d=d,
+            layers=layers,
+            heads=heads,
+            ff=ff,
+            emb=emb,
+            coord=coord,
+            dropout=dropout,
+        )
+        self.ngram = nn.Embedding(ngram_buckets, emb, padding_idx=0)
+        self.word = nn.Embedding(word_buckets, emb, padding_idx=0)
+        # LayoutLM-style: x0/x1 share the x table, y0/y1 the y table, plus width and height tables.
+        self.x = nn.Embedding(BBOX_SCALE + 1, coord)
+        self.y = nn.Embedding(BBOX_SCALE + 1, coord)
+        self.w = nn.Embedding(BBOX_SCALE + 1, coord)
+        self.hgt = nn.Embedding(BBOX_SCALE + 1, coord)
+        self.inp = nn.Linear(2 * emb + 6 * coord + shape_features, d)
+        self.pos = nn.Embedding(max_len, d)
+        self.ln_in = nn.LayerNorm(d)
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList([Block(d, heads, ff, dropout) for _ in range(layers)])
+        self.ln_out = nn.LayerNorm(d)
+        self.cls = nn.Linear(d, num_labels)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, nn.Linear):
+            nn.init.normal_(m.weight, std=0.02)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.Embedding):
+            nn.init.normal_(m.weight, std=0.02)
+            if m.padding_idx is not None:
+                with torch.no_grad():
+                    m.weight[m.padding_idx].zero_()
+
+    def forward(self, ngram_ids, word_ids, shape, bbox, mask):
+        ng = ngram_ids.long()
+        cnt = (ng > 0).sum(dim=2, keepdim=True).clamp(min=1).to(shape.dtype)
+        ng_mean = self.ngram(ng).sum(dim=2) / cnt  # padding rows are zero vectors
+        bb = bbox.long().clamp(0, BBOX_SCALE)
+        lay = torch.cat(
+            [
+                self.x(bb[:, :, 0]),
+                self.y(bb[:, :, 1]),
+                self.x(bb[:, :, 2]),
+                self.y(bb[:, :, 3]),
+                self.w(bb[:, :, 4]),
+                self.hgt(bb[:, :, 5]),
+            ],
+            dim=-1,
+        )
+        h = self.inp(torch.cat([ng_mean, self.word(word_ids.long()), lay, shape], dim=-1))
+        t = ngram_ids.shape[1]
+        pos = torch.arange(t, device=h.device)
+        h = self.drop(self.ln_in(h + self.pos(pos).unsqueeze(0)))
+        # Additive mask: padded keys get a large negative score (not -inf: all-padding rows stay finite).
+        bias = (1.0 - mask.to(h.dtype)).unsqueeze(1).unsqueeze(2) * -1e4
+        for blk in self.blocks:
+            h = blk(h, bias)
+        return self.cls(self.ln_out(h))
+
+
+INPUT_NAMES = ["ngram_ids", "word_ids", "shape", "bbox", "mask"]
+OUTPUT_NAMES = ["logits"]
+
+
+def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
+    """ONNX, opset 14, dynamic batch and sequence axes."""
+    model.eval()
+    dyn = {
+        "ngram_ids": {0: "batch", 1: "seq"},
+        "word_ids": {0: "batch", 1: "seq"},
+        "shape": {0: "batch", 1: "seq"},
+        "bbox": {0: "batch", 1: "seq"},
+        "mask": {0: "batch", 1: "seq"},
+        "logits": {0: "batch", 1: "seq"},
+    }
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            example,
+            path,
+            input_names=INPUT_NAMES,
+            output_names=OUTPUT_NAMES,
+            dynamic_axes=dyn,
+            opset_version=14,
+            do_constant_folding=True,
+        )
+
+
+def count_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

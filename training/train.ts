@@ -1,0 +1,233 @@
+/**
+ * `npm run train`: corpus → arrays (src/ner/export-arrays.ts) → training/train.py (PyTorch, /usr/bin/python3)
+ * → ONNX checked in onnxruntime-node against the torch logits → models/invoice-ner/.
+ *
+ *   npm run train -- [--corpus DIR] [--out DIR] [--work DIR] [--epochs N] [--max-minutes M] [--smoke]
+ *                    [--max-docs N] [-- extra train.py flags]
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { config } from '../src/config.js';
+import { InvexError } from '../src/errors.js';
+import { type ArraysHeader, exportArrays } from '../src/ner/export-arrays.js';
+import { SHAPE_FEATURES } from '../src/ner/featurize.js';
+import type { FeaturizerFile } from '../src/ner/model.js';
+import { closeSessions, loadSession, type TensorData } from '../src/ner/onnx.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..');
+export const MAX_MODEL_BYTES = 15_000_000;
+export const ONNX_TOLERANCE = 1e-4;
+
+export interface TrainOptions {
+  corpusDir: string;
+  /** Where the shipped files go: model.onnx, labels.json, featurizer.json, training.json. */
+  outDir: string;
+  /** Scratch space: arrays, checkpoint, check batch. */
+  workDir: string;
+  smoke?: boolean;
+  epochs?: number;
+  maxMinutes?: number;
+  maxDocsPerSource?: number;
+  /** Extra flags for train.py. */
+  pythonArgs?: string[];
+  python?: string;
+  name?: string;
+  version?: string;
+  /** Do not echo the trainer's log (tests). */
+  quiet?: boolean;
+}
+
+export interface OnnxCheck {
+  maxAbsDiff: number;
+  tolerance: number;
+  ok: boolean;
+  shape: number[];
+}
+
+export interface TrainResult {
+  modelDir: string;
+  onnxBytes: number;
+  onnxCheck: OnnxCheck;
+  training: Record<string, unknown>;
+  exportSeconds: number;
+}
+
+function runPython(python: string, args: string[], quiet: boolean): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    let log = '';
+    const take = (chunk: Buffer) => {
+      const s = chunk.toString();
+      log += s;
+      if (!quiet) process.stdout.write(s);
+    };
+    child.stdout.on('data', take);
+    // torch.onnx prints shape-inference warnings on stderr; keep them out of the way unless training fails.
+    child.stderr.on('data', (c: Buffer) => {
+      log += c.toString();
+    });
+    child.on('error', (err) =>
+      rej(new InvexError('INVEX_E_INTERNAL', `cannot run ${python}: ${err.message}`)),
+    );
+    child.on('close', (code) => {
+      if (code === 0) res(log);
+      else rej(new InvexError('INVEX_E_INTERNAL', `train.py exited with ${code}:\n${log.slice(-4000)}`));
+    });
+  });
+}
+
+/** Runs the check batch saved by train.py through onnxruntime-node and compares with the torch logits. */
+export async function checkOnnx(workDir: string): Promise<OnnxCheck> {
+  const dir = join(workDir, 'check');
+  const spec = JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')) as {
+    inputs: Record<string, { file: string; dtype: 'int32' | 'float32'; shape: number[] }>;
+    logits: { file: string; shape: number[] };
+  };
+  const feeds: Record<string, TensorData> = {};
+  for (const [name, s] of Object.entries(spec.inputs)) {
+    const buf = readFileSync(join(dir, s.file));
+    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+    feeds[name] = {
+      type: s.dtype,
+      data: s.dtype === 'float32' ? new Float32Array(ab) : new Int32Array(ab),
+      dims: s.shape,
+    };
+  }
+  const session = await loadSession(join(workDir, 'model.onnx'), { threads: 1 });
+  const out = await session.run(feeds);
+  const buf = readFileSync(join(dir, spec.logits.file));
+  const want = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const got = out.logits;
+  if (!got || got.dims.join() !== spec.logits.shape.join()) {
+    throw new InvexError('INVEX_E_INTERNAL', `ONNX output shape ${got?.dims} != torch ${spec.logits.shape}`);
+  }
+  let maxAbsDiff = 0;
+  for (let i = 0; i < want.length; i++) {
+    maxAbsDiff = Math.max(maxAbsDiff, Math.abs((want[i] as number) - (got.data[i] as number)));
+  }
+  return { maxAbsDiff, tolerance: ONNX_TOLERANCE, ok: maxAbsDiff <= ONNX_TOLERANCE, shape: [...got.dims] };
+}
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const arraysDir = join(opts.workDir, 'arrays');
+  const t0 = performance.now();
+  const header: ArraysHeader = await exportArrays(
+    opts.corpusDir,
+    arraysDir,
+    opts.maxDocsPerSource === undefined ? {} : { maxDocsPerSource: opts.maxDocsPerSource },
+  );
+  const exportSeconds = (performance.now() - t0) / 1000;
+  if (!opts.quiet) {
+    const counts = Object.entries(header.splits).map(
+      ([s, h]) => `${s}: ${h.docs} docs, ${h.pages} pages, ${h.tokens} words`,
+    );
+    console.log(`[train] exported arrays in ${exportSeconds.toFixed(1)} s (${counts.join('; ')})`);
+  }
+  const args = [join(HERE, 'train.py'), '--arrays', arraysDir, '--out', opts.workDir];
+  if (opts.smoke) args.push('--smoke');
+  if (opts.epochs !== undefined) args.push('--epochs', String(opts.epochs));
+  if (opts.maxMinutes !== undefined) args.push('--max-minutes', String(opts.maxMinutes));
+  args.push(...(opts.pythonArgs ?? []));
+  await runPython(opts.python ?? '/usr/bin/python3', args, opts.quiet ?? false);
+
+  let onnxCheck: OnnxCheck;
+  try {
+    onnxCheck = await checkOnnx(opts.workDir);
+  } finally {
+    await closeSessions();
+  }
+  if (!onnxCheck.ok) {
+    throw new InvexError(
+      'INVEX_E_INTERNAL',
+      `ONNX differs from torch by ${onnxCheck.maxAbsDiff} > ${ONNX_TOLERANCE}`,
+    );
+  }
+  const onnxBytes = statSync(join(opts.workDir, 'model.onnx')).size;
+  if (onnxBytes > MAX_MODEL_BYTES) {
+    throw new InvexError('INVEX_E_INTERNAL', `model.onnx is ${onnxBytes} bytes, over ${MAX_MODEL_BYTES}`);
+  }
+
+  mkdirSync(opts.outDir, { recursive: true });
+  copyFileSync(join(opts.workDir, 'model.onnx'), join(opts.outDir, 'model.onnx'));
+  writeFileSync(join(opts.outDir, 'labels.json'), `${JSON.stringify(header.labels, null, 1)}\n`);
+  const fz: FeaturizerFile = { featurizer: header.featurizer, shapeFeatureNames: SHAPE_FEATURES };
+  writeFileSync(join(opts.outDir, 'featurizer.json'), `${JSON.stringify(fz, null, 2)}\n`);
+  const py = JSON.parse(readFileSync(join(opts.workDir, 'training.json'), 'utf8')) as Record<string, unknown>;
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const training = {
+    name: opts.name ?? basename(resolve(opts.outDir)),
+    version: opts.version ?? pkg.version,
+    corpus: {
+      dir: opts.corpusDir,
+      splits: Object.fromEntries(
+        Object.entries(header.splits).map(([s, h]) => [
+          s,
+          {
+            docs: h.docs,
+            pages: h.pages,
+            words: h.tokens,
+            windows: h.windows,
+            sources: countBy(h.docSource),
+            families: countBy(h.docFamily),
+          },
+        ]),
+      ),
+    },
+    export_seconds: Math.round(exportSeconds * 10) / 10,
+    onnx_check: onnxCheck,
+    ...py,
+  };
+  writeFileSync(join(opts.outDir, 'training.json'), `${JSON.stringify(training, null, 2)}\n`);
+  return { modelDir: opts.outDir, onnxBytes, onnxCheck, training, exportSeconds };
+}
+
+function countBy(xs: readonly string[]): Record<string, number> {
+  const m: Record<string, number> = {};
+  for (const x of xs) m[x] = (m[x] ?? 0) + 1;
+  return m;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      corpus: { type: 'string' },
+      out: { type: 'string', default: join(ROOT, 'models', 'invoice-ner') },
+      work: { type: 'string', default: join(ROOT, 'runs', 'invoice-ner') },
+      epochs: { type: 'string' },
+      'max-minutes': { type: 'string' },
+      'max-docs': { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      version: { type: 'string' },
+    },
+  });
+  const corpusDir = values.corpus ?? config().corpusDir;
+  if (!existsSync(corpusDir))
+    throw new InvexError('INVEX_E_FILE_NOT_FOUND', `corpus directory not found: ${corpusDir}`);
+  const opts: TrainOptions = {
+    corpusDir,
+    outDir: values.out,
+    workDir: values.work,
+    smoke: values.smoke,
+    pythonArgs: positionals,
+  };
+  if (values.epochs) opts.epochs = Number(values.epochs);
+  if (values['max-minutes']) opts.maxMinutes = Number(values['max-minutes']);
+  if (values['max-docs']) opts.maxDocsPerSource = Number(values['max-docs']);
+  if (values.version) opts.version = values.version;
+  const r = await train(opts);
+  console.log(
+    `[train] ${r.modelDir}: model.onnx ${(r.onnxBytes / 1e6).toFixed(2)} MB, ONNX vs torch max |diff| ${r.onnxCheck.maxAbsDiff.toExponential(2)}`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

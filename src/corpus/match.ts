@@ -325,9 +325,19 @@ function amountWindows(layout: Layout, value: string): Window[] {
 function dateWindows(layout: Layout, value: string): Window[] {
   return typedWindows(layout, 5, (printed) => {
     if (parseDates(printed).includes(value)) return { words: [], score: 1, exact: true };
-    if (parseDates(foldDigits(printed)).includes(value)) return { words: [], score: 0.8, exact: false };
+    const folded = parseDates(foldDigits(printed));
+    if (folded.includes(value)) return { words: [], score: 0.8, exact: false };
+    // One misread digit (`26/12/2018` for the 25th): still the date's place on the page.
+    if (folded.some((d) => oneDigitApart(d, value))) return { words: [], score: 0.6, exact: false };
     return undefined;
   });
+}
+
+function oneDigitApart(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++;
+  return diff === 1;
 }
 
 function codeWindows(layout: Layout, value: string): Window[] {

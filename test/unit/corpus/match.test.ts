@@ -183,6 +183,16 @@ describe('matchValue: dates', () => {
     expect(text).toBe(printed.replace(/ 8:13:39 PM$/, '').replace(/ de 2017$/, ' de 2017'));
   });
 
+  it('takes a date with one misread digit as a weak match, and prefers an exact one', () => {
+    const words = page(['Date 26/12/2018 8:13']);
+    const [weak] = matchValue(words, 'issue_date', '2018-12-25');
+    expect(weak).toMatchObject({ exact: false });
+    expect(words[weak?.words[0] ?? -1]?.text).toBe('26/12/2018');
+    const both = page(['Date 26/12/2018', 'Printed 25.12.2018']);
+    expect(both[matchValue(both, 'issue_date', '2018-12-25')[0]?.words[0] ?? -1]?.text).toBe('25.12.2018');
+    expect(matchValue(page(['Date 26/11/2018']), 'issue_date', '2018-12-25')).toEqual([]);
+  });
+
   it('tells the issue date from the due date by their labels', () => {
     const words = page(['Fällig am: 07.02.1997', 'Rechnungsdatum: 07.02.1997', 'Lieferdatum 07.01.1997']);
     const r = labelPage(words, { issue_date: '1997-02-07', due_date: '1997-02-07' });

@@ -1,0 +1,232 @@
+/**
+ * What the real-set importers share: reading a labeled set, running our front end (ingest → OCR) with a
+ * per-document cache, turning matched labels into corpus documents, writing JSONL and held-out eval sets,
+ * and counting how many field values were found.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { defaultIngestOptions, type IngestOptions, ingestBytes } from '../document/ingest.js';
+import { ocrDocument } from '../ocr/ocr.js';
+import type { DocumentWords } from '../types.js';
+import type { CorpusDoc, CorpusPage, CorpusSplit } from './format.js';
+import { labelDocument } from './match.js';
+
+export interface GtEntry {
+  /** As written in the set's gt.jsonl (relative to the set folder). */
+  file: string;
+  /** Absolute path of the document. */
+  path: string;
+  fields: Record<string, string>;
+}
+
+/** Reads `<setDir>/gt.jsonl` (one `{"file", "fields"}` object per line), in file order. */
+export async function readGroundTruth(setDir: string): Promise<GtEntry[]> {
+  const text = await readFile(join(setDir, 'gt.jsonl'), 'utf8');
+  const out: GtEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const o = JSON.parse(line) as { file: string; fields: Record<string, string> };
+    out.push({ file: o.file, path: resolve(setDir, o.file), fields: o.fields });
+  }
+  return out;
+}
+
+export interface FrontEndRun {
+  words: DocumentWords;
+  /** True when the words came from the cache. */
+  cached: boolean;
+}
+
+/**
+ * The document's words through our own front end (ingest, then OCR of raster pages), cached as JSON in
+ * `cacheDir` so that an interrupted import resumes where it stopped.
+ */
+export async function frontEndWords(
+  path: string,
+  opts: { cacheDir?: string; lang: string; refresh?: boolean; ingest?: Partial<IngestOptions> },
+): Promise<FrontEndRun> {
+  const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${basename(path)}.words.json`) : undefined;
+  if (cacheFile && !opts.refresh) {
+    try {
+      return { words: JSON.parse(await readFile(cacheFile, 'utf8')) as DocumentWords, cached: true };
+    } catch {
+      // Not cached yet (or a torn write): run the front end.
+    }
+  }
+  const bytes = await readFile(path);
+  const ingested = await ingestBytes(bytes, { ...defaultIngestOptions(), ...opts.ingest });
+  const words = await ocrDocument(ingested, { lang: opts.lang });
+  if (cacheFile) {
+    await mkdir(dirname(cacheFile), { recursive: true });
+    // Write then rename, so a killed import never leaves a half-written cache entry.
+    await writeFile(`${cacheFile}.tmp`, JSON.stringify(words));
+    await rename(`${cacheFile}.tmp`, cacheFile);
+  }
+  return { words, cached: false };
+}
+
+/** Per field: how many documents carry a label for it and in how many the matcher found it on the page. */
+export type FieldCounts = Record<string, { labeled: number; found: number }>;
+
+export interface LabeledDoc {
+  doc: CorpusDoc;
+  found: string[];
+  missing: string[];
+}
+
+/** Labels the words of a document by matching its field values and builds its corpus record. */
+export function labelCorpusDoc(
+  words: DocumentWords,
+  entry: GtEntry,
+  meta: { source: CorpusDoc['source']; split: CorpusSplit; family: string; locale: string },
+): LabeledDoc {
+  const r = labelDocument(
+    words.pages.map((p) => p.words),
+    entry.fields,
+  );
+  const pages: CorpusPage[] = words.pages.map((p, k) => ({
+    number: p.number,
+    width: p.width,
+    height: p.height,
+    source: p.source,
+    words: p.words.map((w, i) => ({ text: w.text, bbox: w.bbox, label: r.labels[k]?.[i] ?? 'O' })),
+  }));
+  const doc: CorpusDoc = {
+    id: words.id,
+    source: meta.source,
+    split: meta.split,
+    family: meta.family,
+    locale: meta.locale,
+    file: entry.path,
+    fields: entry.fields,
+    pages,
+  };
+  return { doc, found: r.found, missing: r.missing };
+}
+
+export function countFields(docs: readonly { found: string[]; missing: string[] }[]): FieldCounts {
+  const counts: FieldCounts = {};
+  for (const d of docs) {
+    for (const f of [...d.found, ...d.missing]) {
+      const c = counts[f] ?? { labeled: 0, found: 0 };
+      counts[f] = c;
+      c.labeled++;
+      if (d.found.includes(f)) c.found++;
+    }
+  }
+  return counts;
+}
+
+export async function writeJsonl(path: string, rows: readonly unknown[]): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(`${path}.tmp`, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await rename(`${path}.tmp`, path);
+}
+
+/**
+ * Writes a labeled set folder for `invex eval SET_DIR`: `<setDir>/gt.jsonl` whose `file` entries are paths
+ * relative to setDir that lead to the original documents (so `path.resolve(setDir, file)` and
+ * `path.join(setDir, file)` both find them, as long as the corpus directory stays where it was written).
+ */
+export async function writeEvalSet(setDir: string, entries: readonly GtEntry[]): Promise<string> {
+  const abs = resolve(setDir);
+  await writeJsonl(
+    join(abs, 'gt.jsonl'),
+    entries.map((e) => ({ file: relative(abs, e.path), fields: e.fields })),
+  );
+  return join(abs, 'gt.jsonl');
+}
+
+export interface ImportReport {
+  source: CorpusDoc['source'];
+  /** Documents in the set. */
+  documents: number;
+  /** Documents written to the corpus. */
+  imported: number;
+  /** Of those, how many were read by the front end in this run (not from the cache). */
+  processed: number;
+  failed: { file: string; code: string; message: string }[];
+  fields: FieldCounts;
+  splits: Record<CorpusSplit, number>;
+  /** The corpus JSONL written. */
+  out: string;
+  /** The held-out labeled set for `invex eval`. */
+  evalSet: string;
+  seconds: number;
+}
+
+export function splitCounts(docs: readonly LabeledDoc[]): Record<CorpusSplit, number> {
+  const c: Record<CorpusSplit, number> = { train: 0, dev: 0, test: 0 };
+  for (const d of docs) c[d.doc.split]++;
+  return c;
+}
+
+/** A one-screen summary of an import: documents, splits, found rate per field. */
+export function formatImportReport(r: ImportReport): string {
+  const lines = [
+    `${r.source}: ${r.imported}/${r.documents} documents imported (${r.processed} read this run, ${r.failed.length} failed) in ${r.seconds.toFixed(1)} s`,
+    `  splits: train ${r.splits.train}, dev ${r.splits.dev}`,
+    `  corpus: ${r.out}`,
+    `  held-out eval set: ${r.evalSet}`,
+    '  field values found on the page:',
+  ];
+  let found = 0;
+  let labeled = 0;
+  for (const [f, c] of Object.entries(r.fields).sort()) {
+    lines.push(
+      `    ${f.padEnd(18)} ${String(c.found).padStart(4)}/${String(c.labeled).padEnd(4)} ${pct(c.found, c.labeled)}`,
+    );
+    found += c.found;
+    labeled += c.labeled;
+  }
+  lines.push(
+    `    ${'all'.padEnd(18)} ${String(found).padStart(4)}/${String(labeled).padEnd(4)} ${pct(found, labeled)}`,
+  );
+  for (const f of r.failed.slice(0, 10)) lines.push(`  failed: ${f.file}: ${f.code} ${f.message}`);
+  return lines.join('\n');
+}
+
+function pct(a: number, b: number): string {
+  return b === 0 ? '-' : `${((100 * a) / b).toFixed(1)}%`;
+}
+
+/** Runs `fn` over items with at most `concurrency` in flight, keeping results in input order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return out;
+}
+
+/** Progress lines on stderr: `sroie 120/626 (19%) 2.1 s/doc, ETA 17 min`. */
+export function progress(
+  label: string,
+  total: number,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+) {
+  const t0 = performance.now();
+  let done = 0;
+  let fresh = 0;
+  return (wasCached: boolean) => {
+    done++;
+    if (!wasCached) fresh++;
+    const every = total > 200 ? 10 : 1;
+    if (done % every !== 0 && done !== total) return;
+    const secs = (performance.now() - t0) / 1000;
+    const perDoc = fresh > 0 ? secs / fresh : 0;
+    const eta = perDoc * (total - done);
+    log(
+      `${label} ${done}/${total} (${Math.round((100 * done) / total)}%) ${perDoc.toFixed(2)} s/doc, ETA ${eta < 90 ? `${Math.round(eta)} s` : `${Math.round(eta / 60)} min`}`,
+    );
+  };
+}

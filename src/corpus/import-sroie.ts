@@ -1,0 +1,146 @@
+/**
+ * SROIE importer: the receipt scans of ../shared/data/sroie-train read by our own front end (ingest → OCR),
+ * labeled by fuzzy matching of the four field values against the OCR words. OCR is the slow part (1–3 s per
+ * receipt), so the words of each receipt are cached in `<out>/cache/sroie/` and a rerun resumes.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { config } from '../config.js';
+import { errorInfo } from '../errors.js';
+import { closeOcr } from '../ocr/tesseract.js';
+import type { Word } from '../types.js';
+import {
+  countFields,
+  type FieldCounts,
+  frontEndWords,
+  type ImportReport,
+  type LabeledDoc,
+  labelCorpusDoc,
+  mapLimit,
+  progress,
+  readGroundTruth,
+  splitCounts,
+  writeEvalSet,
+  writeJsonl,
+} from './import-common.js';
+import type { ImportOptions } from './import-zugferd.js';
+import { labelDocument } from './match.js';
+import { assignSplits, DEV_FRACTION, supplierFamily } from './splits.js';
+
+/** The set, beside the project: `../shared/data/sroie-train` from the repository root. */
+export const SROIE_DIR = fileURLToPath(new URL('../../../shared/data/sroie-train', import.meta.url));
+
+export async function importSroie(opts: ImportOptions = {}): Promise<ImportReport> {
+  const t0 = performance.now();
+  const dataDir = resolve(opts.dataDir ?? SROIE_DIR);
+  const out = resolve(opts.out ?? config().corpusDir);
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const gt = await readGroundTruth(dataDir);
+  // Receipts of one shop (or chain) share a layout: hold out whole shops.
+  const splits = assignSplits(
+    gt.map((e) => ({ key: e.file, group: supplierFamily(e.fields.supplier_name) })),
+    DEV_FRACTION.sroie,
+  );
+  const todo = gt.slice(0, opts.limit ?? gt.length);
+  const failed: ImportReport['failed'] = [];
+  let processed = 0;
+  const tick = progress('sroie', todo.length, log);
+  try {
+    const docs = await mapLimit(
+      todo,
+      opts.concurrency ?? config().ocrWorkers,
+      async (entry): Promise<LabeledDoc | undefined> => {
+        try {
+          const run = await frontEndWords(entry.path, {
+            cacheDir: join(out, 'cache', 'sroie'),
+            lang: 'eng',
+            ...(opts.refresh !== undefined ? { refresh: opts.refresh } : {}),
+          });
+          if (!run.cached) processed++;
+          tick(run.cached);
+          return labelCorpusDoc(run.words, entry, {
+            source: 'sroie',
+            split: splits.get(entry.file) ?? 'train',
+            family: 'sroie',
+            locale: 'en-MY',
+          });
+        } catch (err) {
+          tick(false);
+          failed.push({ file: entry.file, ...errorInfo(err) });
+          return undefined;
+        }
+      },
+    );
+    const ok = docs.filter((d): d is LabeledDoc => d !== undefined);
+    const outFile = join(out, 'sroie.jsonl');
+    await writeJsonl(
+      outFile,
+      ok.map((d) => d.doc),
+    );
+    const evalSet = await writeEvalSet(
+      join(out, 'eval', 'sroie-dev'),
+      gt.filter((e) => splits.get(e.file) === 'dev'),
+    );
+    return {
+      source: 'sroie',
+      documents: gt.length,
+      imported: ok.length,
+      processed,
+      failed,
+      fields: countFields(ok),
+      splits: splitCounts(ok),
+      out: outFile,
+      evalSet,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    await closeOcr();
+  }
+}
+
+/**
+ * Diagnostic only (never corpus words): the found rate of the matcher on the set's reference OCR lines
+ * (`box/NNN.csv`), split into words with boxes spread by character count. Compared with the import's found
+ * rate, it tells matcher misses from OCR misses.
+ */
+export async function sroieReferenceFoundRate(
+  opts: { dataDir?: string; limit?: number } = {},
+): Promise<FieldCounts> {
+  const dataDir = resolve(opts.dataDir ?? SROIE_DIR);
+  const gt = (await readGroundTruth(dataDir)).slice(0, opts.limit);
+  const docs: { found: string[]; missing: string[] }[] = [];
+  for (const e of gt) {
+    const csv = join(dataDir, 'box', `${basename(e.file).replace(/\.\w+$/, '')}.csv`);
+    const meta = await sharp(e.path).metadata();
+    const words = referenceWords(await readFile(csv, 'utf8'), meta.width ?? 1, meta.height ?? 1);
+    const r = labelDocument([words], e.fields);
+    docs.push(r);
+  }
+  return countFields(docs);
+}
+
+/** Reference lines `x1,y1,...,x4,y4,text` → words, in line order, boxes split by character share. */
+export function referenceWords(csv: string, width: number, height: number): Word[] {
+  const words: Word[] = [];
+  csv
+    .split('\n')
+    .filter((l) => l.trim())
+    .forEach((l, line) => {
+      const parts = l.split(',');
+      const xs = [0, 2, 4, 6].map((k) => Number(parts[k]));
+      const ys = [1, 3, 5, 7].map((k) => Number(parts[k]));
+      const text = parts.slice(8).join(',').trim();
+      const x0 = Math.min(...xs) / width;
+      const x1 = Math.max(...xs) / width;
+      const y0 = Math.min(...ys) / height;
+      const y1 = Math.max(...ys) / height;
+      for (const m of text.matchAll(/\S+/g)) {
+        const a = x0 + ((x1 - x0) * (m.index ?? 0)) / Math.max(text.length, 1);
+        const b = x0 + ((x1 - x0) * ((m.index ?? 0) + m[0].length)) / Math.max(text.length, 1);
+        words.push({ text: m[0], bbox: [a, y0, b, y1], confidence: 1, line });
+      }
+    });
+  return words;
+}

@@ -3,10 +3,26 @@
  * once, and freezes the result.
  */
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { InvexError } from './errors.js';
 
 const int = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+// A host name, an IP address or a CIDR range (webhook allow-list entries).
+const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+const allowList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim().toLowerCase())
+      .filter((e) => e !== ''),
+  )
+  .refine((list) => list.every((e) => HOST.test(e) || ipaddr.isValid(e) || ipaddr.isValidCIDR(e)), {
+    message: 'comma-separated host names, IP addresses or CIDR ranges',
+  });
 
 const schema = z.object({
   INVEX_MAX_PAGES: int(50),
@@ -26,6 +42,10 @@ const schema = z.object({
   INVEX_MODEL_DIR: z.string().min(1).optional(),
   INVEX_NER_THREADS: int(1),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  // HMAC key for webhook signatures; 16+ characters so that it cannot be guessed.
+  INVEX_WEBHOOK_SECRET: z.string().min(16).optional(),
+  INVEX_WEBHOOK_URL: z.string().url().optional(),
+  INVEX_WEBHOOK_ALLOW: allowList,
 });
 
 export type Config = Readonly<{
@@ -42,6 +62,11 @@ export type Config = Readonly<{
   modelDir: string | undefined;
   nerThreads: number;
   redisUrl: string;
+  webhookSecret: string | undefined;
+  /** Default callback URL for documents uploaded without one. */
+  webhookUrl: string | undefined;
+  /** Hosts, IPs and CIDRs that webhooks may reach even though they are private or loopback. */
+  webhookAllow: readonly string[];
 }>;
 
 /** Pure: parse an environment object. Throws INVEX_E_CONFIG listing every invalid variable. */
@@ -67,6 +92,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     modelDir: e.INVEX_MODEL_DIR,
     nerThreads: e.INVEX_NER_THREADS,
     redisUrl: e.REDIS_URL,
+    webhookSecret: e.INVEX_WEBHOOK_SECRET,
+    webhookUrl: e.INVEX_WEBHOOK_URL,
+    webhookAllow: Object.freeze(e.INVEX_WEBHOOK_ALLOW),
   });
 }
 

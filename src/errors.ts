@@ -41,6 +41,16 @@ export const ERROR_CODES = {
   INVEX_E_MODEL_MISSING: { status: 500, retryable: false, summary: 'The NER model files are missing or unreadable.' },
   INVEX_E_CONFIG: { status: 500, retryable: false, summary: 'The configuration (environment) is invalid.' },
   INVEX_E_USAGE: { status: 400, retryable: false, summary: 'The command line or request is malformed.' },
+  INVEX_E_STORE_KEY_INVALID: {
+    status: 400,
+    retryable: false,
+    summary: 'A storage key is malformed (empty segment, `..`, absolute path or a disallowed character).',
+  },
+  INVEX_E_CALLBACK_REFUSED: {
+    status: 400,
+    retryable: false,
+    summary: 'The callback URL is not http(s) or resolves to a private, loopback or otherwise non-public address.',
+  },
   INVEX_E_INTERNAL: { status: 500, retryable: true, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
 

@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -233,6 +234,8 @@ def main(argv=None) -> int:
     ap.add_argument("--smoke", action="store_true", help="a few steps, export, check: for CI")
     ap.add_argument("--init-only", action="store_true", help="export the untrained network (benchmarks)")
     args = ap.parse_args(argv)
+    # torch.onnx's shape-inference notes on prim::Constant are harmless and drown the training log.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx")
     if args.smoke:
         args.epochs, args.max_steps, args.warmup = 1, args.max_steps or 4, 2
 

@@ -171,15 +171,20 @@ export function normalizeWord(text: string, maxChars: number): string {
 /** Deduplicated n-gram ids of `<word>`, position-major so that cutting the middle keeps prefix and suffix. */
 export function ngramIds(norm: string, cfg: FeaturizerConfig): number[] {
   const cps = Array.from(`<${norm}>`);
-  const seen = new Set<number>();
   const ids: number[] = [];
+  const mod = cfg.ngramBuckets - 1;
   for (let i = 0; i < cps.length; i++) {
-    for (let n = cfg.ngramMin; n <= cfg.ngramMax && i + n <= cps.length; n++) {
-      const id = bucket(cps.slice(i, i + n).join(''), cfg.ngramBuckets);
-      if (!seen.has(id)) {
-        seen.add(id);
-        ids.push(id);
+    // FNV-1a extended one code point at a time: the hash of every n-gram starting at i, without substrings.
+    let h = 0x811c9dc5;
+    for (let n = 1; n <= cfg.ngramMax && i + n <= cps.length; n++) {
+      const cp = cps[i + n - 1] as string;
+      for (let u = 0; u < cp.length; u++) {
+        h ^= cp.charCodeAt(u);
+        h = Math.imul(h, 0x01000193);
       }
+      if (n < cfg.ngramMin) continue;
+      const id = 1 + ((h >>> 0) % mod);
+      if (!ids.includes(id)) ids.push(id);
     }
   }
   const k = cfg.ngramsPerWord;
@@ -352,6 +357,33 @@ function median(xs: number[]): number {
 // ---------------------------------------------------------------------------------------------
 // Page features
 
+interface WordFeatures {
+  ngrams: number[];
+  wordId: number;
+  text: Float32Array;
+}
+
+// Everything that depends on the text alone, per config: invoices repeat their words, so most lookups hit.
+const wordCache = new WeakMap<FeaturizerConfig, Map<string, WordFeatures>>();
+const WORD_CACHE_MAX = 50_000;
+
+function wordFeatures(text: string, cfg: FeaturizerConfig): WordFeatures {
+  let cache = wordCache.get(cfg);
+  if (!cache) {
+    cache = new Map();
+    wordCache.set(cfg, cache);
+  }
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const norm = normalizeWord(text, cfg.maxWordChars);
+  const tf = new Float32Array(TEXT_FEATURES);
+  textFeatures(text, tf, 0);
+  const wf = { ngrams: ngramIds(norm, cfg), wordId: wordId(norm, cfg), text: tf };
+  if (cache.size >= WORD_CACHE_MAX) cache.clear();
+  cache.set(text, wf);
+  return wf;
+}
+
 /** Featurizes one page: the exact arrays the model sees, before windowing. */
 export function featurizePage(
   words: readonly FeatWord[],
@@ -397,9 +429,9 @@ export function featurizePage(
       const [x0, y0, x1, y1] = w.bbox;
       order[pos] = wi;
 
-      const norm = normalizeWord(w.text, cfg.maxWordChars);
-      ngrams.set(ngramIds(norm, cfg), pos * K);
-      wids[pos] = wordId(norm, cfg);
+      const wf = wordFeatures(w.text, cfg);
+      ngrams.set(wf.ngrams, pos * K);
+      wids[pos] = wf.wordId;
 
       const b = pos * BBOX_CHANNELS;
       const qx0 = q(Math.min(x0, x1));
@@ -414,7 +446,7 @@ export function featurizePage(
       bbox[b + 5] = qy1 - qy0;
 
       const o = pos * F;
-      textFeatures(w.text, shape, o);
+      shape.set(wf.text, o);
       const prev = j > 0 ? (words[line[j - 1] as number] as FeatWord) : undefined;
       const next = j + 1 < line.length ? (words[line[j + 1] as number] as FeatWord) : undefined;
       const cx = clamp01((x0 + x1) / 2);

@@ -44,6 +44,24 @@ describe('hashing', () => {
     }
   });
 
+  it('hashes every n-gram exactly as fnv1a of its substring (also across surrogate pairs)', () => {
+    const reference = (norm: string) => {
+      const cps = Array.from(`<${norm}>`);
+      const ids: number[] = [];
+      for (let i = 0; i < cps.length; i++) {
+        for (let n = CFG.ngramMin; n <= CFG.ngramMax && i + n <= cps.length; n++) {
+          const id = 1 + (fnv1a(cps.slice(i, i + n).join('')) % (CFG.ngramBuckets - 1));
+          if (!ids.includes(id)) ids.push(id);
+        }
+      }
+      return ids.length <= CFG.ngramsPerWord ? ids : [...ids.slice(0, 12), ...ids.slice(ids.length - 12)];
+    };
+    for (const w of ['total', 'ab😀cd', 'straße', '€12.50', 'x', 'https://example.com/invoices/2024/03']) {
+      const norm = normalizeWord(w, CFG.maxWordChars);
+      expect(ngramIds(norm, CFG)).toEqual(reference(norm));
+    }
+  });
+
   it('sees numbers by shape, text case-insensitively', () => {
     const n = (w: string) => normalizeWord(w, CFG.maxWordChars);
     expect(n('12.50')).toBe(n('99.99'));

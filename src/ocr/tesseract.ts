@@ -230,6 +230,8 @@ class Pool {
         } as Partial<Tesseract.RecognizeOptions>,
         { blocks: true, text: false },
       );
+      // If a crashed worker fails the race first, a later rejection of this job must not go unhandled.
+      job.catch(() => undefined);
       const { data } = await Promise.race([job, this.failure]);
       return linesOf(data.blocks);
     } catch (err) {

@@ -46,6 +46,28 @@ const schema = z.object({
   INVEX_WEBHOOK_SECRET: z.string().min(16).optional(),
   INVEX_WEBHOOK_URL: z.string().url().optional(),
   INVEX_WEBHOOK_ALLOW: allowList,
+  // Queue (BullMQ): key prefix, retries and retention of finished jobs.
+  INVEX_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+    .default('invex'),
+  INVEX_QUEUE_ATTEMPTS: int(3),
+  INVEX_QUEUE_BACKOFF_MS: int(2000),
+  INVEX_QUEUE_KEEP_COMPLETED: int(1000, 0),
+  INVEX_QUEUE_KEEP_COMPLETED_AGE_S: int(24 * 3600),
+  INVEX_QUEUE_KEEP_FAILED: int(10_000, 0),
+  INVEX_QUEUE_KEEP_FAILED_AGE_S: int(7 * 24 * 3600),
+  // Well above the slowest page (turned scan ≈ 6 s of OCR, docs/ocr.md); the lock is renewed every half of it.
+  INVEX_LOCK_DURATION_MS: int(120_000, 1000),
+  INVEX_STALLED_INTERVAL_MS: int(30_000, 500),
+  INVEX_MAX_STALLED_COUNT: int(2, 0),
+  INVEX_WORKER_CONCURRENCY: int(1),
+  // HTTP API.
+  INVEX_API_KEYS: z.string().optional(),
+  INVEX_API_KEYS_FILE: z.string().min(1).optional(),
+  INVEX_PORT: int(8080, 0),
+  INVEX_HOST: z.string().min(1).default('127.0.0.1'),
+  INVEX_MAX_UPLOAD_FILES: int(20),
 });
 
 export type Config = Readonly<{
@@ -67,6 +89,21 @@ export type Config = Readonly<{
   webhookUrl: string | undefined;
   /** Hosts, IPs and CIDRs that webhooks may reach even though they are private or loopback. */
   webhookAllow: readonly string[];
+  queuePrefix: string;
+  queueAttempts: number;
+  queueBackoffMs: number;
+  keepCompleted: { count: number; age: number };
+  keepFailed: { count: number; age: number };
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+  workerConcurrency: number;
+  /** Inline keys (INVEX_API_KEYS, comma-separated); the file's keys are read by the API at start. */
+  apiKeys: readonly string[];
+  apiKeysFile: string | undefined;
+  port: number;
+  host: string;
+  maxUploadFiles: number;
 }>;
 
 /** Pure: parse an environment object. Throws INVEX_E_CONFIG listing every invalid variable. */
@@ -95,6 +132,25 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     webhookSecret: e.INVEX_WEBHOOK_SECRET,
     webhookUrl: e.INVEX_WEBHOOK_URL,
     webhookAllow: Object.freeze(e.INVEX_WEBHOOK_ALLOW),
+    queuePrefix: e.INVEX_QUEUE_PREFIX,
+    queueAttempts: e.INVEX_QUEUE_ATTEMPTS,
+    queueBackoffMs: e.INVEX_QUEUE_BACKOFF_MS,
+    keepCompleted: { count: e.INVEX_QUEUE_KEEP_COMPLETED, age: e.INVEX_QUEUE_KEEP_COMPLETED_AGE_S },
+    keepFailed: { count: e.INVEX_QUEUE_KEEP_FAILED, age: e.INVEX_QUEUE_KEEP_FAILED_AGE_S },
+    lockDurationMs: e.INVEX_LOCK_DURATION_MS,
+    stalledIntervalMs: e.INVEX_STALLED_INTERVAL_MS,
+    maxStalledCount: e.INVEX_MAX_STALLED_COUNT,
+    workerConcurrency: e.INVEX_WORKER_CONCURRENCY,
+    apiKeys: Object.freeze(
+      (e.INVEX_API_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    ),
+    apiKeysFile: e.INVEX_API_KEYS_FILE,
+    port: e.INVEX_PORT,
+    host: e.INVEX_HOST,
+    maxUploadFiles: e.INVEX_MAX_UPLOAD_FILES,
   });
 }
 

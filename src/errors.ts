@@ -51,6 +51,22 @@ export const ERROR_CODES = {
     retryable: false,
     summary: 'The callback URL is not http(s) or resolves to a private, loopback or otherwise non-public address.',
   },
+  INVEX_E_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    summary: 'The request has no API key, or a key that is not configured.',
+  },
+  INVEX_E_NOT_FOUND: { status: 404, retryable: false, summary: 'No such document, page or route.' },
+  INVEX_E_NOT_READY: {
+    status: 409,
+    retryable: true,
+    summary: 'The document has no result yet (still queued or processing, or it failed).',
+  },
+  INVEX_E_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    summary: 'A service the request needs (Redis, the store) is not reachable.',
+  },
   INVEX_E_INTERNAL: { status: 500, retryable: true, summary: 'An unexpected internal error.' },
 } as const satisfies Record<string, { status: number; retryable: boolean; summary: string }>;
 

@@ -32,29 +32,33 @@ export function guardCell(value: string): string {
   return FORMULA_START.test(value) && !NUMBER.test(value) ? `'${value}` : value;
 }
 
+/** A field's value as text ('' when absent); the schema's field type admits enum values too. */
+const v = (field: { value: string | number } | undefined): string =>
+  field === undefined ? '' : String(field.value);
+
 function invoiceRow(inv: Invoice): string[] {
   const failures = inv.validation.filter((v) => v.status === 'fail').map((v) => v.rule);
   return [
     inv.document.id,
     inv.file ?? '',
-    ...DOCUMENT_FIELDS.map((f) => inv.fields[f]?.value ?? ''),
+    ...DOCUMENT_FIELDS.map((f) => v(inv.fields[f])),
     [...new Set(failures)].join(';'),
   ];
 }
 
 function lineRows(inv: Invoice): string[][] {
-  const number = inv.fields.invoice_number?.value ?? '';
+  const number = v(inv.fields.invoice_number);
   return inv.line_items.map((li, i) => [
     inv.document.id,
     number,
     String(i + 1),
-    li.description?.value ?? '',
-    li.quantity?.value ?? '',
-    li.unit?.value ?? '',
-    li.unit_price?.value ?? '',
-    li.amount?.value ?? '',
-    li.tax_rate?.value ?? '',
-    li.product_code?.value ?? '',
+    v(li.description),
+    v(li.quantity),
+    v(li.unit),
+    v(li.unit_price),
+    v(li.amount),
+    v(li.tax_rate),
+    v(li.product_code),
   ]);
 }
 

@@ -264,8 +264,9 @@ export function webhookBody(event: WebhookEvent, id: string, payload: unknown): 
 }
 
 /**
- * POSTs `{event, id, data}` to `url`, signed, with a timeout, without following redirects. Never throws:
- * the result says whether it worked and whether a retry can help.
+ * POSTs `{event, id, data}` to `url`, signed, with a timeout, without following redirects. Delivery failures
+ * never throw: the result says whether it worked and whether a retry can help. Only an empty secret (a
+ * configuration bug) throws, INVEX_E_CONFIG.
  */
 export async function deliverWebhook(opts: DeliverOptions): Promise<DeliveryResult> {
   const deliveryId = opts.deliveryId ?? randomUUID();

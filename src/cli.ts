@@ -2,10 +2,13 @@
  * The `invex` command line. Each command is a thin adapter over the stage functions.
  * Exit status: 0 all good, 1 some input failed, 2 usage or configuration error.
  */
+import { BATCH_USAGE, batchCommand } from './cli/batch-command.js';
 import { EVAL_USAGE, evalCommand } from './cli/eval-command.js';
 import { EXTRACT_USAGE, extractCommand } from './cli/extract-command.js';
 import { OCR_USAGE, ocrCommand } from './cli/ocr-command.js';
 import type { RunFilesSummary } from './cli/run-files.js';
+import { SERVE_USAGE, serveCommand } from './cli/serve-command.js';
+import { WORKER_USAGE, workerCommand } from './cli/worker-command.js';
 import { InvexError, toInvexError } from './errors.js';
 import { closePipeline } from './pipeline.js';
 
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, Command> = {
   extract: { usage: EXTRACT_USAGE, run: extractCommand },
   ocr: { usage: OCR_USAGE, run: ocrCommand },
   eval: { usage: EVAL_USAGE, run: evalCommand },
+  batch: { usage: BATCH_USAGE, run: batchCommand },
+  worker: { usage: WORKER_USAGE, run: workerCommand },
+  serve: { usage: SERVE_USAGE, run: serveCommand },
 };
 
 const MAIN_USAGE = `usage: invex <command> [options]

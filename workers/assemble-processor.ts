@@ -1,0 +1,66 @@
+/**
+ * The NER + assemble stages as a sandboxed job (CPU-bound, and one model session per child): every page's
+ * words → the validated output contract in result.json, the document marked done. Loaded by
+ * assemble-sandbox.js.
+ */
+import type { SandboxedJob } from 'bullmq';
+import { getJson, putJson } from '../src/deliver/store.js';
+import { InvexError } from '../src/errors.js';
+import { extractFromWords } from '../src/pipeline.js';
+import { docKeys, readMeta, type StoredPages, updateMeta } from '../src/queue/document-meta.js';
+import type { DocumentJobData } from '../src/queue/names.js';
+import type { Page } from '../src/types.js';
+import { failJob, processStore } from './common.js';
+import type { StoredOcrPage } from './ocr-processor.js';
+
+export interface AssembleResult {
+  deleted?: true;
+  ms?: number;
+  fields?: number;
+}
+
+export default async function assembleJob(
+  job: SandboxedJob<DocumentJobData, AssembleResult>,
+): Promise<AssembleResult> {
+  const store = processStore();
+  const hex = job.data.doc;
+  const keys = docKeys(hex);
+  try {
+    const meta = await readMeta(store, hex);
+    if (!meta) return { deleted: true };
+    const stored = await getJson<StoredPages>(store, keys.pages);
+    if (!stored) {
+      // A retry after the result was written (the work files are gone by then).
+      if (meta.status === 'done') return {};
+      throw new InvexError('INVEX_E_INTERNAL', `${hex}: ingest output missing`);
+    }
+    let ocrMs = 0;
+    const pages: Page[] = [];
+    for (const p of stored.pages) {
+      if (p.kind === 'text') {
+        const { kind: _kind, ...rest } = p;
+        pages.push({ ...rest, source: 'text', rotation: 0 });
+        continue;
+      }
+      const ocr = await getJson<StoredOcrPage>(store, keys.ocr(p.number));
+      if (!ocr) throw new InvexError('INVEX_E_INTERNAL', `${hex}: OCR output of page ${p.number} missing`);
+      ocrMs += ocr.ms;
+      pages.push(ocr.page);
+    }
+    const t0 = performance.now();
+    const timings: Record<string, number> = { ...stored.timings_ms, ocr: ocrMs };
+    const invoice = await extractFromWords(
+      { id: stored.id, mediaType: stored.mediaType, pages },
+      {},
+      timings,
+    );
+    const ms = Math.round(performance.now() - t0);
+    await putJson(store, keys.result, invoice);
+    const done = await updateMeta(store, hex, ({ error: _error, ...m }) => ({ ...m, status: 'done' }));
+    await store.delete(keys.workPrefix);
+    if (!done) await store.delete(keys.prefix); // deleted while we worked: leave nothing behind
+    return { ms, fields: Object.keys(invoice.fields).length };
+  } catch (err) {
+    throw await failJob(store, hex, job, err);
+  }
+}

@@ -210,12 +210,32 @@ def lr_at(step: int, total: int, base: float, warmup: int) -> float:
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * prog)))
 
 
+SIZING_STEPS = 20
+
+
+def size_epochs(args, splits, train_tok_per_s: float, setup_secs: float) -> int:
+    """Epochs that fit the budget: training plus dev scoring per epoch, then final scoring and export."""
+    tok = {n: s.h["tokens"] for n, s in splits.items()}
+    eval_rate = train_tok_per_s * 2.5  # a forward pass costs about a third of forward + backward + step
+    epoch_secs = tok.get("train", 0) / train_tok_per_s + tok.get("dev", 0) / eval_rate
+    final_secs = (tok.get("dev", 0) + tok.get("test", 0)) / eval_rate + 30
+    fit = int((args.budget_minutes * 60 - setup_secs - final_secs) // max(1e-9, epoch_secs))
+    return max(1, min(args.max_epochs, fit))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arrays", required=True, help="directory with header.json from exportArrays")
     ap.add_argument("--out", required=True, help="model directory to write (model.onnx, training.json, check/)")
     ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--max-minutes", type=float, default=0, help="stop after the epoch that crosses this budget (0: none)")
+    ap.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=0,
+        help="size the number of epochs from the throughput of the first steps so the whole run fits (0: use --epochs)",
+    )
+    ap.add_argument("--max-epochs", type=int, default=40, help="cap on epochs sized by --budget-minutes")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (0: none)")
     ap.add_argument("--batch-tokens", type=int, default=6144)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -289,9 +309,9 @@ def main(argv=None) -> int:
     history, best_f1, best_state, best_epoch, step = [], -1.0, None, 0, 0
     tokens_seen, pages_seen, train_secs = 0, 0, 0.0
     stop = args.init_only
-    for epoch in range(1, args.epochs + 1):
-        if stop:
-            break
+    epochs, sized, t_train0, epoch = args.epochs, False, time.time(), 0
+    while not stop and epoch < epochs:
+        epoch += 1
         model.train()
         t0 = time.time()
         loss_sum, loss_n = 0.0, 0
@@ -310,6 +330,11 @@ def main(argv=None) -> int:
             loss_n += 1
             tokens_seen += int((lb != -100).sum())
             pages_seen += len(idx)
+            if args.budget_minutes and not sized and step == SIZING_STEPS:
+                sized = True
+                epochs = size_epochs(args, splits, tokens_seen / (time.time() - t_train0), t_train0 - t_start)
+                total_steps = steps_per_epoch * epochs
+                log(f"sized to {epochs} epochs for a {args.budget_minutes} min budget (reproduce with --epochs {epochs})")
             if step % 50 == 0:
                 el = time.time() - t0
                 log(f"epoch {epoch} step {step}/{total_steps} loss {loss_sum / loss_n:.4f} {pages_seen / max(1e-9, train_secs + el):.1f} windows/s")
@@ -374,6 +399,7 @@ def main(argv=None) -> int:
         "data": counts,
         "sources": {n: sorted(set(s.doc_source)) for n, s in splits.items()},
         "best_epoch": best_epoch,
+        "epochs": epoch,
         "history": history,
         "final": final,
         "train_seconds": round(train_secs, 1),

@@ -2,7 +2,7 @@
  * `npm run train`: corpus → arrays (src/ner/export-arrays.ts) → training/train.py (PyTorch, /usr/bin/python3)
  * → ONNX checked in onnxruntime-node against the torch logits → models/invoice-ner/.
  *
- *   npm run train -- [--corpus DIR] [--out DIR] [--work DIR] [--epochs N] [--max-minutes M] [--smoke]
+ *   npm run train -- [--corpus DIR] [--out DIR] [--work DIR] [--epochs N | --budget-minutes M] [--smoke]
  *                    [--max-docs N] [-- extra train.py flags]
  */
 import { spawn } from 'node:child_process';
@@ -30,6 +30,9 @@ export interface TrainOptions {
   workDir: string;
   smoke?: boolean;
   epochs?: number;
+  /** Size the epochs so that train.py fits in this many minutes (measured throughput). */
+  budgetMinutes?: number;
+  /** Hard stop after the epoch that crosses this many minutes. */
   maxMinutes?: number;
   maxDocsPerSource?: number;
   /** Extra flags for train.py. */
@@ -130,6 +133,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const args = [join(HERE, 'train.py'), '--arrays', arraysDir, '--out', opts.workDir];
   if (opts.smoke) args.push('--smoke');
   if (opts.epochs !== undefined) args.push('--epochs', String(opts.epochs));
+  if (opts.budgetMinutes !== undefined) args.push('--budget-minutes', String(opts.budgetMinutes));
   if (opts.maxMinutes !== undefined) args.push('--max-minutes', String(opts.maxMinutes));
   args.push(...(opts.pythonArgs ?? []));
   await runPython(opts.python ?? '/usr/bin/python3', args, opts.quiet ?? false);
@@ -200,6 +204,7 @@ async function main(): Promise<void> {
       work: { type: 'string', default: join(ROOT, 'runs', 'invoice-ner') },
       epochs: { type: 'string' },
       'max-minutes': { type: 'string' },
+      'budget-minutes': { type: 'string' },
       'max-docs': { type: 'string' },
       smoke: { type: 'boolean', default: false },
       version: { type: 'string' },
@@ -217,6 +222,7 @@ async function main(): Promise<void> {
   };
   if (values.epochs) opts.epochs = Number(values.epochs);
   if (values['max-minutes']) opts.maxMinutes = Number(values['max-minutes']);
+  if (values['budget-minutes']) opts.budgetMinutes = Number(values['budget-minutes']);
   if (values['max-docs']) opts.maxDocsPerSource = Number(values['max-docs']);
   if (values.version) opts.version = values.version;
   const r = await train(opts);

@@ -28,7 +28,10 @@ function multipart(parts: { name: string; filename?: string; data: Uint8Array | 
     chunks.push(Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 function pdfWithPages(n: number): Promise<Uint8Array> {
@@ -76,7 +79,11 @@ describe('auth', () => {
 
   it('answers 401 for a wrong key, and for a prefix of a right one', async () => {
     for (const key of ['wrong-key-0123456789abcdef', API_KEY.slice(0, -1), '']) {
-      const r = await app.inject({ method: 'GET', url: '/v1/documents', headers: { authorization: `Bearer ${key}` } });
+      const r = await app.inject({
+        method: 'GET',
+        url: '/v1/documents',
+        headers: { authorization: `Bearer ${key}` },
+      });
       expect(r.statusCode).toBe(401);
       expect(r.json().error.code).toBe('INVEX_E_UNAUTHORIZED');
     }
@@ -123,7 +130,12 @@ describe('errors', () => {
 describe('upload refusals', () => {
   const post = (parts: Parameters<typeof multipart>[0]) => {
     const m = multipart(parts);
-    return app.inject({ method: 'POST', url: '/v1/documents', payload: m.payload, headers: { ...auth, ...m.headers } });
+    return app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      payload: m.payload,
+      headers: { ...auth, ...m.headers },
+    });
   };
 
   it('413 for a file over the size limit', async () => {
@@ -143,7 +155,9 @@ describe('upload refusals', () => {
     expect(text.statusCode).toBe(415);
     expect(text.json().error.code).toBe('INVEX_E_UNRECOGNIZED_FORMAT');
     const zip = Buffer.from('504b0304140000000800', 'hex');
-    const z = await post([{ name: 'file', filename: 'a.pdf', data: Buffer.concat([zip, Buffer.alloc(100)]) }]);
+    const z = await post([
+      { name: 'file', filename: 'a.pdf', data: Buffer.concat([zip, Buffer.alloc(100)]) },
+    ]);
     expect(z.statusCode).toBe(415);
   });
 
@@ -151,10 +165,22 @@ describe('upload refusals', () => {
     const pdf = await invoicePdf(1);
     const cases = [
       [{ name: 'metadata', data: '{}' }],
-      [{ name: 'file', filename: 'a.pdf', data: pdf }, { name: 'metadata', data: '{not json' }],
-      [{ name: 'file', filename: 'a.pdf', data: pdf }, { name: 'callback_url', data: 'http://10.1.2.3/hook' }],
-      [{ name: 'file', filename: 'a.pdf', data: pdf }, { name: 'callback_url', data: 'ftp://example.com/x' }],
-      [{ name: 'file', filename: 'a.pdf', data: pdf }, { name: 'colour', data: 'blue' }],
+      [
+        { name: 'file', filename: 'a.pdf', data: pdf },
+        { name: 'metadata', data: '{not json' },
+      ],
+      [
+        { name: 'file', filename: 'a.pdf', data: pdf },
+        { name: 'callback_url', data: 'http://10.1.2.3/hook' },
+      ],
+      [
+        { name: 'file', filename: 'a.pdf', data: pdf },
+        { name: 'callback_url', data: 'ftp://example.com/x' },
+      ],
+      [
+        { name: 'file', filename: 'a.pdf', data: pdf },
+        { name: 'colour', data: 'blue' },
+      ],
     ];
     for (const parts of cases) {
       const r = await post(parts);

@@ -110,7 +110,11 @@ export async function startReceiver(status = 200) {
 }
 
 /** Polls until `fn` returns a value (not undefined), or throws after `ms`. */
-export async function waitUntil<T>(fn: () => Promise<T | undefined>, ms = 60_000, what = 'condition'): Promise<T> {
+export async function waitUntil<T>(
+  fn: () => Promise<T | undefined>,
+  ms = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();

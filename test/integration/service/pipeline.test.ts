@@ -1,0 +1,244 @@
+/**
+ * The service end to end over real HTTP: a listening API, in-process workers (OCR and NER+assemble in
+ * sandboxed child processes), real Redis, and a webhook receiver on 127.0.0.1. Upload → signed webhook
+ * with the full result; status, list, page image, exports (CSV parsed, UBL checked by xmllint against the
+ * UBL 2.1 XSD), the delivery log, duplicates, failures with their code, metrics, delete.
+ */
+import { parse } from 'csv-parse/sync';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/api/app.js';
+import { createLocalStore } from '../../../src/deliver/store.js';
+import { verifyWebhook } from '../../../src/deliver/webhook.js';
+import { QueueRuntime } from '../../../src/queue/runtime.js';
+import { type RunningWorkers, startWorkers } from '../../../workers/start.js';
+import { ensureTestModel } from '../../fixtures/smoke-model.js';
+import {
+  API_KEY,
+  dropPrefix,
+  HAS_XMLLINT,
+  invoicePdf,
+  invoicePng,
+  startReceiver,
+  tempDir,
+  testSettings,
+  WEBHOOK_SECRET,
+  waitUntil,
+  xmllintUbl,
+} from './helpers.js';
+
+const settings = testSettings();
+const data = tempDir('pipeline');
+let rt: QueueRuntime;
+let app: FastifyInstance;
+let base: string;
+let workers: RunningWorkers;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const auth = { authorization: `Bearer ${API_KEY}` };
+
+async function upload(files: { name: string; bytes: Uint8Array }[], fields: Record<string, string> = {}) {
+  const form = new FormData();
+  for (const f of files) form.append('file', new Blob([f.bytes]), f.name);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  const r = await fetch(`${base}/v1/documents`, { method: 'POST', body: form, headers: auth });
+  return {
+    status: r.status,
+    body: (await r.json()) as { id: string; status: string; duplicate?: boolean }[],
+  };
+}
+
+const get = async (path: string) => {
+  const r = await fetch(`${base}${path}`, { headers: auth });
+  return r;
+};
+
+beforeAll(async () => {
+  const modelDir = await ensureTestModel();
+  receiver = await startReceiver();
+  workers = await startWorkers({
+    settings,
+    dataDir: data.dir,
+    modelDir,
+    concurrency: 1,
+    webhook: { secret: WEBHOOK_SECRET, allow: ['127.0.0.1'] },
+  });
+  rt = QueueRuntime.open(settings, { failFast: true });
+  await rt.waitUntilConnected();
+  app = await buildApp({
+    runtime: rt,
+    store: createLocalStore(data.dir),
+    apiKeys: [API_KEY],
+    limits: { maxFileBytes: 20_000_000, maxPages: 10, maxImagePixels: 50_000_000, maxFiles: 5 },
+    webhook: { secret: WEBHOOK_SECRET, allow: ['127.0.0.1'] },
+  });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await workers?.close();
+  await rt?.close();
+  await receiver?.close();
+  await dropPrefix(settings);
+  data.remove();
+});
+
+describe('upload → webhook', () => {
+  let id: string;
+
+  it('queues an upload, then POSTs a signed webhook with the full result', async () => {
+    const pdf = await invoicePdf(3);
+    const up = await upload([{ name: 'inv-3.pdf', bytes: pdf }], {
+      callback_url: receiver.url,
+      metadata: JSON.stringify({ batch: 'b-1' }),
+    });
+    expect(up.status).toBe(202);
+    expect(up.body).toHaveLength(1);
+    id = up.body[0]?.id as string;
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(up.body[0]).toMatchObject({ status: 'queued', links: { self: `/v1/documents/${id}` } });
+
+    const hook = await receiver.waitFor(id, 90_000);
+    expect(hook.json.event).toBe('document.done');
+    expect(hook.headers['invex-event']).toBe('document.done');
+    const check = verifyWebhook(WEBHOOK_SECRET, hook.headers['invex-signature'] as string, hook.body);
+    expect(check).toMatchObject({ ok: true });
+    expect(
+      verifyWebhook('another-secret-0123456789', hook.headers['invex-signature'] as string, hook.body).ok,
+    ).toBe(false);
+
+    const status = await (await get(`/v1/documents/${id}`)).json();
+    expect(status).toMatchObject({
+      id,
+      status: 'done',
+      file_name: 'inv-3.pdf',
+      progress: { pages_done: 1, pages_total: 1 },
+      metadata: { batch: 'b-1' },
+    });
+    // The webhook carries the same full result the API serves.
+    expect(hook.json.data).toEqual(status.result);
+    expect(status.result.schema_version).toBe('1');
+    expect(status.result.document.id).toBe(id);
+    expect(status.result.document.pages[0].source).toBe('text');
+  });
+
+  it('gives the same id for the same bytes, and queues nothing new', async () => {
+    const again = await upload([{ name: 'copy.pdf', bytes: await invoicePdf(3) }], {
+      callback_url: receiver.url,
+    });
+    expect(again.status).toBe(202);
+    expect(again.body[0]).toMatchObject({ id, status: 'done', duplicate: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(receiver.received.filter((h) => h.json.id === id)).toHaveLength(1);
+  });
+
+  it('lists documents with filters and a cursor', async () => {
+    const all = await (await get('/v1/documents?limit=1')).json();
+    expect(all.documents).toHaveLength(1);
+    expect(all.documents[0].id).toBe(id);
+    const done = await (await get('/v1/documents?status=done')).json();
+    expect(done.documents.map((d: { id: string }) => d.id)).toContain(id);
+    const failed = await (await get('/v1/documents?status=failed')).json();
+    expect(failed.documents.map((d: { id: string }) => d.id)).not.toContain(id);
+    const future = await (
+      await get(`/v1/documents?since=${encodeURIComponent('2999-01-01T00:00:00Z')}`)
+    ).json();
+    expect(future.documents).toEqual([]);
+  });
+
+  it('serves a page image as PNG, and 404 past the last page', async () => {
+    const r = await get(`/v1/documents/${id}/pages/1`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/png');
+    const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.height).toBeGreaterThan(meta.width ?? 0);
+    expect((await get(`/v1/documents/${id}/pages/2`)).status).toBe(404);
+  });
+
+  it('exports CSV that parses, per invoice and per line item', async () => {
+    const r = await get(`/v1/documents/${id}/export?format=csv`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = parse(await r.text(), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.document_id).toBe(id);
+    const lines = await get(`/v1/documents/${id}/export?format=csv&lines=1`);
+    const lineRows = parse(await lines.text(), { columns: true }) as Record<string, string>[];
+    for (const row of lineRows) expect(row.document_id).toBe(id);
+  });
+
+  it.skipIf(!HAS_XMLLINT)('exports UBL 2.1 that validates against the official XSD', async () => {
+    const r = await get(`/v1/documents/${id}/export?format=ubl`);
+    expect(r.status).toBe(200);
+    const xml = await r.text();
+    const root = /<(?:\w+:)?CreditNote[\s>]/.test(xml.slice(0, 600)) ? 'CreditNote' : 'Invoice';
+    const [ok, errors] = xmllintUbl(xml, root);
+    expect(errors).not.toMatch(/fails to validate/);
+    expect(ok).toBe(true);
+  });
+
+  it('keeps a delivery log', async () => {
+    const log = await (await get(`/v1/documents/${id}/deliveries`)).json();
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ ok: true, status: 200, event: 'document.done', attempt: 1 });
+  });
+
+  it('deletes the stored data and the jobs', async () => {
+    const del = await fetch(`${base}/v1/documents/${id}`, { method: 'DELETE', headers: auth });
+    expect(del.status).toBe(204);
+    expect((await get(`/v1/documents/${id}`)).status).toBe(404);
+    expect((await get(`/v1/documents/${id}/export?format=csv`)).status).toBe(404);
+    expect(await rt.queues.deliver.getJob(id.slice(7))).toBeUndefined();
+    expect((await fetch(`${base}/v1/documents/${id}`, { method: 'DELETE', headers: auth })).status).toBe(404);
+  });
+});
+
+describe('OCR pages and failures', () => {
+  it('runs the pages of a scan through OCR jobs, with progress', async () => {
+    const up = await upload([{ name: 'scan.png', bytes: await invoicePng() }]);
+    const id = up.body[0]?.id as string;
+    const status = await waitUntil(
+      async () => {
+        const s = await (await get(`/v1/documents/${id}`)).json();
+        return s.status === 'done' || s.status === 'failed' ? s : undefined;
+      },
+      120_000,
+      'the scan to finish',
+    );
+    expect(status.status).toBe('done');
+    expect(status.progress).toEqual({ pages_done: 1, pages_total: 1 });
+    expect(status.result.document.pages[0].source).toBe('ocr');
+    expect(status.result.timings_ms.ocr).toBeGreaterThan(0);
+  });
+
+  it('reports bad input as failed with its code, in the status and the webhook, without retrying', async () => {
+    const broken = new TextEncoder().encode(
+      '%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF garbage',
+    );
+    const up = await upload([{ name: 'broken.pdf', bytes: broken }], { callback_url: receiver.url });
+    expect(up.status).toBe(202);
+    const id = up.body[0]?.id as string;
+    const hook = await receiver.waitFor(id, 60_000);
+    expect(hook.json).toMatchObject({
+      event: 'document.failed',
+      data: { error: { code: 'INVEX_E_PDF_CORRUPT' } },
+    });
+    const status = await (await get(`/v1/documents/${id}`)).json();
+    expect(status).toMatchObject({ status: 'failed', error: { code: 'INVEX_E_PDF_CORRUPT' } });
+    const job = await rt.queues.ingest.getJob(id.slice(7));
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason).toMatch(/^INVEX_E_PDF_CORRUPT: /);
+    expect((await get(`/v1/documents/${id}/export?format=ubl`)).status).toBe(409);
+  });
+
+  it('counts stages, pages and failures on /metrics', async () => {
+    const text = await waitUntil(async () => {
+      const t = await (await get('/metrics')).text();
+      return /invex_failures_total\{stage="ingest",code="INVEX_E_PDF_CORRUPT"\} 1/.test(t) ? t : undefined;
+    }, 10_000);
+    expect(text).toMatch(/invex_pages_processed_total\{source="ocr"\} [1-9]/);
+    expect(text).toMatch(/invex_stage_duration_seconds_count\{stage="assemble"\} [1-9]/);
+  });
+});

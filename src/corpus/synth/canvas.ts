@@ -74,6 +74,8 @@ export class Canvas {
       autoFirstPage: false,
       margin: 0,
       compress: true,
+      // Kept in memory until the end, so layouts can go back and draw running headers ("Page 1 of 3").
+      bufferPages: true,
       info: {
         Title: safeText(title),
         Producer: 'invex synth',
@@ -105,6 +107,16 @@ export class Canvas {
     this.doc.addPage({ size: s, margin: 0 });
     this.pageSizes.push(s);
     this.page = this.pageSizes.length - 1;
+  }
+
+  /** Goes back to an earlier page (0-based) to draw on it. */
+  switchTo(page: number): void {
+    this.doc.switchToPage(page);
+    this.page = page;
+  }
+
+  get pageCount(): number {
+    return this.pageSizes.length;
   }
 
   /** Starts a new field entity; draw its parts with `{ tag }`. */

@@ -99,7 +99,7 @@ async function makeOne(opts: SynthOptions, index: number): Promise<DocResult> {
       scan: {
         accepted: s.accepted,
         rejected: s.rejected,
-        rotationMiss: s.detectedRotation !== s.params.quarter,
+        rotationMiss: (s.detectedRotation + s.params.quarter) % 360 !== 0,
       },
     };
   }

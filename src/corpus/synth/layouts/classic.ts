@@ -10,7 +10,9 @@ import {
   captionWidth,
   contactRows,
   type Family,
+  fitSize,
   footerColumns,
+  footerHeight,
   itemsTable,
   LETTER,
   logo,
@@ -29,15 +31,19 @@ import {
   V,
 } from './common.js';
 
-/** Footer columns at the page bottom; returns the footer's top y. */
-export function columnFooter(ctx: Ctx, bottom: number): number {
+/** The document's column footer: its rows are chosen once, so every page shows the same footer. */
+export function columnFooter(ctx: Ctx): { height: number; draw: (bottom: number) => void } {
   const { c, st, rng } = ctx;
   const cols: Row[][] = [supplierRows(ctx)];
   if (rng.chance(0.7)) cols.push(contactRows(ctx));
   cols.push(bankRows(ctx), registrationRows(ctx));
-  return footerColumns(ctx, cols, st.margin, c.width - st.margin, bottom, st.small, {
-    rule: rng.chance(0.7),
-  });
+  const rule = rng.chance(0.7);
+  return {
+    height: footerHeight(ctx, cols, st.margin, c.width - st.margin, st.small),
+    draw: (bottom) => {
+      footerColumns(ctx, cols, st.margin, c.width - st.margin, bottom, st.small, { rule });
+    },
+  };
 }
 
 function draw(ctx: Ctx): void {
@@ -49,7 +55,7 @@ function draw(ctx: Ctx): void {
   const logoLeft = rng.chance(0.6);
   let leftY = y;
   if (logoLeft) {
-    const box = logo(ctx, m, y, st.size * 4, { withName: rng.chance(0.7) });
+    const box = logo(ctx, m, y, st.size * 4, { withName: rng.chance(0.7), maxWidth: W * 0.45 });
     leftY = box[3] + st.size;
     if (box[2] === m + st.size * 4) {
       put(ctx, V.text('supplier_name', inv.supplier.name), m, leftY, { size: st.size * 1.3, bold: true });
@@ -70,7 +76,7 @@ function draw(ctx: Ctx): void {
 
   const title = titleVal(ctx);
   put(ctx, title, W - m, y, {
-    size: st.big,
+    size: fitSize(ctx, title.text, W * 0.42, st.big),
     bold: true,
     align: 'right',
     color: rng.chance(0.5) ? st.accent : '#000000',
@@ -100,9 +106,10 @@ function draw(ctx: Ctx): void {
   y += Math.max(billH, shipH) + st.size * 2;
 
   // Items, totals, notes.
-  const footerTop = c.height - m - st.small * st.leading * 6.5;
+  const footer = columnFooter(ctx);
+  const footerTop = c.height - m - footer.height;
   const cont = (carried: Decimal) => {
-    columnFooter(ctx, c.height - m);
+    footer.draw(c.height - m);
     c.addPage();
     let yy = m;
     c.text(`${inv.supplier.name} · ${L.raw('invoiceNumber')} ${inv.number}`, m, yy, {
@@ -139,7 +146,7 @@ function draw(ctx: Ctx): void {
   const notesW = notesY === y ? tx - m - st.size * 2 : W - 2 * m;
   const noteH = st.size * st.leading * 5;
   if (notesY + noteH < footerTop) notes(ctx, m, notesY, notesW);
-  columnFooter(ctx, c.height - m);
+  footer.draw(c.height - m);
 }
 
 export const classic: Family = {

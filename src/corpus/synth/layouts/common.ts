@@ -391,7 +391,7 @@ export function logo(
   x: number,
   y: number,
   h: number,
-  o: { withName?: boolean; nameSize?: number } = {},
+  o: { withName?: boolean; nameSize?: number; maxWidth?: number } = {},
 ): Box {
   const { c, rng, st, inv } = ctx;
   const d = c.doc;
@@ -428,7 +428,12 @@ export function logo(
   d.restore();
   let right = x + h;
   if (o.withName) {
-    const size = o.nameSize ?? st.size * 1.6;
+    const size = fitSize(
+      ctx,
+      inv.supplier.name,
+      o.maxWidth ?? c.width - x - h - 40,
+      o.nameSize ?? st.size * 1.6,
+    );
     const w = put(ctx, V.text('supplier_name', inv.supplier.name), x + h + size * 0.5, y + (h - size) / 2, {
       size,
       bold: true,
@@ -492,7 +497,8 @@ const COL_KEY: Record<ColKey, LabelKey> = {
 };
 
 /** Draws the line-item table, breaking pages when needed. Returns the y after the table. */
-export function itemsTable(ctx: Ctx, t: TableOpts): number {
+export function itemsTable(ctx: Ctx, table: TableOpts): number {
+  let t = table;
   const { c, st, inv, L, rng } = ctx;
   const size = t.size ?? st.size;
   const pad = size * 0.45;
@@ -522,8 +528,16 @@ export function itemsTable(ctx: Ctx, t: TableOpts): number {
       ) +
       2 * pad,
   };
-  const fixed = t.cols.filter((k) => k !== 'desc').reduce((s, k) => s + (width[k] ?? 0), 0);
-  width.desc = Math.max(80, t.w - fixed);
+  // Too many columns for the width: drop the optional ones until the description keeps 30%.
+  const cols = [...t.cols];
+  const fixedOf = () => cols.filter((k) => k !== 'desc').reduce((s, k) => s + (width[k] ?? 0), 0);
+  for (const drop of ['rate', 'pos', 'code', 'unit', 'price'] as const) {
+    if (t.w - fixedOf() >= t.w * 0.3) break;
+    const i = cols.indexOf(drop);
+    if (i >= 0) cols.splice(i, 1);
+  }
+  t = { ...t, cols };
+  width.desc = Math.max(60, t.w - fixedOf());
   const xs: number[] = [];
   let xx = t.x;
   for (const k of t.cols) {
@@ -765,8 +779,15 @@ interface RowLayout {
   lines: string[];
 }
 
-function layoutRow(ctx: Ctx, r: Row, width: number, size: number): RowLayout {
+function layoutRow(ctx: Ctx, r: Row, width: number, size: number, stacked = false): RowLayout {
   const { c } = ctx;
+  if (stacked && r.cap) {
+    return {
+      capW: 0,
+      capAbove: true,
+      lines: (r.lines ?? [r.v.text]).flatMap((l) => c.wrap(l, width, size, r.bold)),
+    };
+  }
   const gap = c.widthOf(' ', size) * 1.6;
   const capW = r.cap ? c.widthOf(r.cap, size, ctx.st.labelBold) + gap : 0;
   const src = r.lines ?? [r.v.text];
@@ -781,10 +802,16 @@ function layoutRow(ctx: Ctx, r: Row, width: number, size: number): RowLayout {
 }
 
 /** Height the rows take in a column of the given width. */
-export function measureRows(ctx: Ctx, rows: readonly Row[], width: number, size: number): number {
+export function measureRows(
+  ctx: Ctx,
+  rows: readonly Row[],
+  width: number,
+  size: number,
+  stacked = false,
+): number {
   const lead = size * ctx.st.leading;
   return rows.reduce((h, r) => {
-    const l = layoutRow(ctx, r, width, size);
+    const l = layoutRow(ctx, r, width, size, stacked);
     return h + (l.lines.length + (l.capAbove ? 1 : 0)) * lead;
   }, 0);
 }
@@ -797,17 +824,21 @@ export function drawRows(
   y: number,
   width: number,
   size: number,
-  o: { color?: string; align?: 'left' | 'right' | 'center' } = {},
+  o: { color?: string; capColor?: string; align?: 'left' | 'right' | 'center'; stacked?: boolean } = {},
 ): number {
   const { c, st } = ctx;
   const lead = size * st.leading;
   const align = o.align ?? 'left';
   let yy = y;
   for (const r of rows) {
-    const l = layoutRow(ctx, r, width, size);
+    const l = layoutRow(ctx, r, width, size, o.stacked);
     const color = o.color ?? '#000000';
     const tag = r.v.field ? c.entity(r.v.field, r.v.value, r.v.item) : undefined;
-    const capO = { size, bold: st.labelBold, color: o.color ?? st.muted };
+    const capO = {
+      size: l.capAbove ? size * 0.9 : size,
+      bold: st.labelBold,
+      color: o.capColor ?? o.color ?? st.muted,
+    };
     const valO = (extra: object) => ({
       size,
       bold: r.bold ?? false,
@@ -961,4 +992,75 @@ export function pageText(ctx: Ctx, n: number, total?: number): string {
     f = VOCAB[ctx.inv.locale.lang].page.find((p) => !p.includes('{m}')) ?? 'Page {n}';
   }
   return f.replace('{n}', String(n)).replace('{m}', String(total ?? ''));
+}
+
+/** The largest size ≤ `size` at which `text` fits in `maxWidth`. */
+export function fitSize(ctx: Ctx, text: string, maxWidth: number, size: number, bold = true): number {
+  const w = ctx.c.widthOf(text, size, bold);
+  return w <= maxWidth ? size : Math.max(5, (size * maxWidth) / w);
+}
+
+/**
+ * A row of bordered cells, each a caption and a value: `band` puts the captions in a shaded header row
+ * above the values, `corner` puts a small caption in each cell's top-left corner. Values wrap inside their
+ * cell. Returns the height used.
+ */
+export function gridRow(
+  ctx: Ctx,
+  x: number,
+  y: number,
+  widths: readonly number[],
+  cells: readonly [string, Val | undefined][],
+  o: { style: 'band' | 'corner'; fill?: string; size?: number; align?: 'left' | 'center' },
+): number {
+  const { c, st } = ctx;
+  const size = o.size ?? st.size;
+  const pad = size * 0.5;
+  const lead = size * st.leading;
+  const capSize = o.style === 'corner' ? size * 0.75 : size;
+  const lines = cells.map(([, v], i) => (v ? c.wrap(v.text, (widths[i] ?? 50) - 2 * pad, size) : []));
+  const valueH = Math.max(1, ...lines.map((l) => l.length)) * lead + pad;
+  const headH = o.style === 'band' ? capSize * 1.3 + pad : capSize * 1.3;
+  let xx = x;
+  cells.forEach(([cap, v], i) => {
+    const w = widths[i] ?? 50;
+    const centre = o.align === 'center';
+    const tx = centre ? xx + w / 2 : xx + pad;
+    const align = centre ? 'center' : 'left';
+    // Captions shrink to fit their cell rather than run into the next one.
+    const cs = fitSize(ctx, cap, w - 2 * pad, capSize, o.style === 'band');
+    if (o.style === 'band') {
+      c.rect(xx, y, w, headH, { fill: o.fill ?? st.shade, stroke: st.rule, lineWidth: 0.5 });
+      c.rect(xx, y + headH, w, valueH, { stroke: st.rule, lineWidth: 0.5 });
+      c.text(cap, tx, y + pad * 0.6, { size: cs, bold: true, align });
+    } else {
+      c.rect(xx, y, w, headH + valueH, { stroke: st.rule, lineWidth: 0.5 });
+      c.text(cap, xx + pad * 0.6, y + pad * 0.4, { size: cs, color: st.muted });
+    }
+    const vy = y + headH + pad * 0.3;
+    const l = lines[i] ?? [];
+    if (v && l.length) {
+      const tag = v.field ? c.entity(v.field, v.value, v.item) : undefined;
+      l.forEach((line, k) => {
+        c.text(line, tx, vy + k * lead, { size, align, ...(tag ? { tag } : {}) });
+      });
+    }
+    xx += w;
+  });
+  return headH + valueH;
+}
+
+/** Height footerColumns will take for these columns (excluding its rule). */
+export function footerHeight(
+  ctx: Ctx,
+  cols: readonly (readonly Row[])[],
+  x0: number,
+  x1: number,
+  size: number,
+): number {
+  const used = cols.filter((col) => col.length > 0);
+  if (!used.length) return 0;
+  const gap = size * 1.5;
+  const colW = (x1 - x0 - gap * (used.length - 1)) / used.length;
+  return Math.max(...used.map((col) => measureRows(ctx, col, colW, size))) + size * 2;
 }

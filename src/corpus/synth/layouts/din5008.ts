@@ -11,6 +11,7 @@ import {
   captionWidth,
   date,
   type Family,
+  fitSize,
   itemsTable,
   logo,
   metaPairs,
@@ -73,7 +74,7 @@ function draw(ctx: Ctx): void {
     if (headRight) logo(ctx, W - m - h, 36, h);
     else logo(ctx, left, 36, h);
   }
-  const nameSize = st.size * rng.float(1.5, 2.2);
+  const nameSize = fitSize(ctx, inv.supplier.name, W * 0.55, st.size * rng.float(1.5, 2.2));
   put(ctx, V.text('supplier_name', inv.supplier.name), headRight ? left : W - m, 40, {
     size: nameSize,
     bold: true,
@@ -162,9 +163,10 @@ function draw(ctx: Ctx): void {
   }
 
   const bottom = c.height - 40;
-  const footerTop = bottom - st.small * st.leading * 6.5;
+  const footer = columnFooter(ctx);
+  const footerTop = bottom - footer.height;
   const cont = () => {
-    columnFooter(ctx, bottom);
+    footer.draw(bottom);
     c.addPage();
     c.text(pageText(ctx, c.page + 1), W - m, 40, { size: st.small, align: 'right' });
     return 70;
@@ -193,7 +195,7 @@ function draw(ctx: Ctx): void {
     if (inv.supplier.contact && y + st.size * 4 < footerTop)
       c.text(inv.supplier.contact, left, y + st.size * 3.2, { size: st.size });
   }
-  columnFooter(ctx, bottom);
+  footer.draw(bottom);
 }
 
 export const din5008: Family = {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupedEntity, TokenEntity } from '../../../src/ner/decode.js';
 import { mapHfLabel, pieceWindows } from '../../../src/ner/hf-model.js';
 import { closeNer, loadNerModel, runNer } from '../../../src/ner/ner.js';
+import { closeSessions, loadSession } from '../../../src/ner/onnx.js';
 import { loadWordPiece } from '../../../src/ner/wordpiece.js';
 import type { DocumentWords, Word } from '../../../src/types.js';
 
@@ -119,5 +120,18 @@ describe('Hugging Face token-classification model', () => {
     expect(spans[0]).toEqual({ start: 0, end: 3 });
     for (const s of spans) expect(s.end - s.start).toBeLessThanOrEqual(3);
     expect(spans[spans.length - 1]?.end).toBe(8);
+  });
+
+  it('shares one session per model file, and reports missing models with a code', async () => {
+    const a = await loadSession(join(modelDir, 'model.onnx'));
+    expect(await loadSession(join(modelDir, 'model.onnx'))).toBe(a);
+    await closeSessions();
+    expect(await loadSession(join(modelDir, 'model.onnx'))).not.toBe(a);
+    await expect(loadSession(join(root, 'nope.onnx'))).rejects.toMatchObject({
+      code: 'INVEX_E_MODEL_MISSING',
+    });
+    await expect(runNer(doc(TEXTS), { modelDir: root })).rejects.toMatchObject({
+      code: 'INVEX_E_MODEL_MISSING',
+    });
   });
 });

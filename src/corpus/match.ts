@@ -121,7 +121,7 @@ function maxDistance(field: string, n: number): number {
 interface Layout {
   words: Word[];
   keys: string[];
-  /** Geometric row of each word (words whose boxes overlap vertically share a row), rows sorted top-down. */
+  /** Geometric row of each word (words whose centres align vertically share a row), rows sorted top-down. */
   row: number[];
   /** Word indices per row, left to right. */
   rows: number[][];
@@ -135,22 +135,23 @@ function layoutOf(words: Word[]): Layout {
     .map((_, i) => i)
     .sort((a, b) => yMid(words[a]) - yMid(words[b]) || xOf(words[a]) - xOf(words[b]));
   const rows: number[][] = [];
-  let top = 0;
-  let bottom = -1;
+  // Running mean centre and height of the current row: a union box would let skewed rows chain together.
+  let mid = 0;
+  let height = 0;
   for (const i of byY) {
     const b = words[i]?.bbox ?? [0, 0, 0, 0];
     const h = Math.max(b[3] - b[1], 1e-6);
-    const overlap = Math.min(bottom, b[3]) - Math.max(top, b[1]);
+    const y = (b[1] + b[3]) / 2;
     const last = rows.at(-1);
-    // Joins the row when at least half of the smaller height overlaps it.
-    if (last && overlap >= 0.5 * Math.min(h, bottom - top)) {
+    // Joins the row when its centre is within half a line height of the row's centre.
+    if (last && Math.abs(y - mid) < 0.5 * Math.max(h, height)) {
       last.push(i);
-      top = Math.min(top, b[1]);
-      bottom = Math.max(bottom, b[3]);
+      mid += (y - mid) / last.length;
+      height += (h - height) / last.length;
     } else {
       rows.push([i]);
-      top = b[1];
-      bottom = b[3];
+      mid = y;
+      height = h;
     }
   }
   const row = new Array<number>(words.length).fill(0);
@@ -280,7 +281,12 @@ function typedWindows(
     for (let s = 0; s < order.length; s++) {
       for (let e = s; e < order.length && e - s < maxWords; e++) {
         const idx = order.slice(s, e + 1);
-        if (idx.some((i) => layout.row[i] !== layout.row[idx[0] ?? 0])) break;
+        const f = idx[0] ?? 0;
+        // One row: the same geometric row or the same reader's line (skewed scans).
+        if (
+          idx.some((i) => layout.row[i] !== layout.row[f] && layout.words[i]?.line !== layout.words[f]?.line)
+        )
+          break;
         const id = idx.join(',');
         if (seen.has(id)) continue;
         const printed = idx.map((i) => layout.words[i]?.text ?? '').join(' ');
@@ -302,33 +308,80 @@ function typedWindows(
   return out;
 }
 
+/** OCR debris around printed amounts: stray quotes, slashes and marks at word edges, a space after the point. */
+function cleanAmountText(s: string): string {
+  return s
+    .replace(/(^|\s)[“”"'‘’~/«»|{}[\]©®°*#:;=_]+/g, '$1')
+    .replace(/[“”"'‘’~/«»|{}[\]©®°*#:;=_]+(?=\s|$)/g, '')
+    .replace(/(\d[.,])\s+(\d{2})(?!\d)/g, '$1$2');
+}
+
+/** Below this score an amount match is a guess (whole number, OCR digit slip, dropped point) and needs a label beside it. */
+const WEAK_AMOUNT = 0.9;
+/** The keyword prior a guess needs: a label on the value's own row (the smallest positive weight). */
+const KEYWORD_PRIOR = 2;
+
 function amountWindows(layout: Layout, value: string): Window[] {
   const target = Number(value);
   if (!Number.isFinite(target)) return [];
   const hasCents = /\.\d*[1-9]/.test(value);
   return typedWindows(layout, 3, (printed) => {
-    const test = (vals: number[], base: number): Window | undefined => {
+    const test = (text: string, base: number, exact: boolean): Window | undefined => {
+      const vals = parseAmount(text);
       if (vals.some((v) => amountsEqual(v, target))) {
         // A whole number printed without decimals is weaker evidence (quantities, codes).
-        const whole = !/[.,]\d/.test(printed);
-        return { words: [], score: whole && !hasCents ? base * 0.85 : base, exact: base === 1 && !whole };
+        const whole = !/[.,]\d/.test(text);
+        return { words: [], score: whole && !hasCents ? base * 0.85 : base, exact: exact && !whole };
       }
       if (target !== 0 && vals.some((v) => amountsEqual(Math.abs(v), Math.abs(target)))) {
         return { words: [], score: base * 0.9, exact: false };
       }
       return undefined;
     };
-    return test(parseAmount(printed), 1) ?? test(parseAmount(foldDigits(printed)), 0.8);
+    const cleaned = cleanAmountText(printed);
+    const folded = foldDigits(cleaned);
+    return (
+      test(printed, 1, true) ??
+      // `65. 20`, `~50.00`: the same digits with OCR spacing and debris.
+      (cleaned !== printed ? test(cleaned, 0.95, true) : undefined) ??
+      test(folded, 0.8, false) ??
+      // A dropped decimal point: `1200` or `12 00` for 12.00.
+      ((/^\d{3,}$|^\d+ \d{2}$/.test(folded) &&
+        hasDecimals(value) &&
+        amountsEqual(Number(folded.replace(' ', '')) / 100, target)) ||
+      // One misread digit: `14.19` for 14.10.
+      (/[.,]\d/.test(folded) &&
+        parseAmount(folded).some((v) => oneDigitApart(v.toFixed(2), target.toFixed(2))))
+        ? { words: [], score: 0.5, exact: false }
+        : undefined)
+    );
   });
 }
 
+function hasDecimals(value: string): boolean {
+  return /\.\d{2}$/.test(value);
+}
+
+/** The value's date as bare digits in the orders receipts print it (day first, month first, ISO). */
+function dateDigitForms(iso: string): string[] {
+  const [y = '', m = '', d = ''] = iso.split('-');
+  return [d + m + y, d + m + y.slice(2), m + d + y, m + d + y.slice(2), y + m + d];
+}
+
 function dateWindows(layout: Layout, value: string): Window[] {
+  const forms = dateDigitForms(value);
   return typedWindows(layout, 5, (printed) => {
     if (parseDates(printed).includes(value)) return { words: [], score: 1, exact: true };
     const folded = parseDates(foldDigits(printed));
     if (folded.includes(value)) return { words: [], score: 0.8, exact: false };
     // One misread digit (`26/12/2018` for the 25th): still the date's place on the page.
     if (folded.some((d) => oneDigitApart(d, value))) return { words: [], score: 0.6, exact: false };
+    // A single date-shaped word OCR garbled past parsing (`00/03/2018`, `1003/2018`, `30/63/2018`).
+    const token = foldDigits(printed.trim());
+    if (/\s/.test(token) || !/\d[-/.]\d/.test(token)) return undefined;
+    const digits = token.replace(/\D/g, '');
+    if (/[\p{L}]{3,}/u.test(token) || digits.length < 6) return undefined;
+    if (forms.some((f) => editDistance(digits, f) <= 1)) return { words: [], score: 0.5, exact: false };
     return undefined;
   });
 }
@@ -357,14 +410,17 @@ function codeWindows(layout: Layout, value: string): Window[] {
 const KEYWORDS: Record<string, [RegExp, number][]> = {
   total_amount: [
     [
-      /GRAND ?TOTAL|ROUND(ED|ING)? ?(D )?TOTAL|TOTAL (INCL|INKL|TTC|AMOUNT|DUE|PAYABLE)|GESAMTBETRAG|BRUTTO|ENDBETRAG|RECHNUNGSBETRAG|TOTAL TTC|NETT TOTAL|TOTALE|TOTAAL/,
+      /GRAND ?TOTAL|ROUND(ED|ING)? ?(D )?TOTAL|TOTAL.{0,20}(INCL|INKL|INCLUSIVE|AFTER|TTC|AMOUNT|DUE|PAYABLE|ROUNDED)|(?<!EX)CLUSIVE|WITH (GST|TAX|VAT)|INCL.{0,4}(GST|TAX|VAT)|NET ?AMT|GESAMTBETRAG|BRUTTO|ENDBETRAG|RECHNUNGSBETRAG|NETT TOTAL|TOTALE|TOTAAL/,
       2.5,
     ],
     [
       /SUB ?TOTAL|ZWISCHEN|NETTO|EXCL|TAX|GST|VAT|MWST|UST|STEUER|TVA|IVA|BTW|CHANGE|CASH|TENDER|DISC|RABATT|ADJUST|SAVING|QTY/,
       -1.5,
     ],
-    [/TOTAL|GESAMT|SUMME|IMPORTE|MONTANT|JUMLAH|AMOUNT|BETRAG|TE BETALEN|DUE|NETT/, 2],
+    // `[A-Z]O[TL]A[LI]`: TOTAL as OCR misreads it (`fotal`, `Bota!`, `Tolal`); `TL`: its receipt abbreviation.
+    [/TOTAL|[A-Z]O[TL]A[LI]|\bTL\b|GESAMT|SUMME|IMPORTE|MONTANT|JUMLAH|AMOUNT|BETRAG|TE BETALEN|DUE|NETT/, 2],
+    // How it was paid: the amount paid is the total on a receipt.
+    [/VISA|MASTER|CREDIT|DEBIT|PAYMENT|CARD|EDC|AMEX/, 1],
   ],
   amount_due: [
     [
@@ -441,19 +497,39 @@ function keywordScore(field: string, context: string): number {
   return 0;
 }
 
-function priorOf(layout: Layout, field: string, idx: number[], page: number, pages: number): number {
+/** The prior of an occurrence, and the keyword part of it (negative: a label that names another field). */
+function priorOf(
+  layout: Layout,
+  field: string,
+  idx: number[],
+  page: number,
+  pages: number,
+): { prior: number; keyword: number; busyRow: boolean } {
   const { words, row, rows } = layout;
   const box = unionBox(words, idx);
   const first = idx[0] ?? 0;
   const inWindow = new Set(idx);
-  // Label words: up to four words left of the value on its row, nearest last.
-  const left = (rows[row[first] ?? 0] ?? [])
-    .filter((i) => !inWindow.has(i) && (words[i]?.bbox[2] ?? 1) <= box[0] + 0.01)
-    .slice(-4)
+  // Label words: up to six words left of the value on its row, nearest last.
+  // The row is the geometric one plus the words the reader put on the same text line (skewed scans).
+  const line = words[first]?.line;
+  const mid = (box[1] + box[3]) / 2;
+  const half = 0.6 * (box[3] - box[1]);
+  const rowMates = words
+    .map((_, i) => i)
+    .filter((i) => !inWindow.has(i) && (words[i]?.line === line || Math.abs(yMid(words[i]) - mid) < half));
+  const left = rowMates
+    .filter((i) => (words[i]?.bbox[2] ?? 1) <= box[0] + 0.01)
+    .sort((a, b) => xOf(words[a]) - xOf(words[b]))
+    .slice(-6)
     .map((i) => words[i]?.text ?? '');
+  // The label is the phrase after the last number on the left (`Total Saving 0.00 Total 77.20` → `Total`).
+  const lastNumber = left.findLastIndex((t) => /^[-+(]?[\d.,]+\)?$/.test(t));
+  const label = left.slice(lastNumber + 1);
+  // Other numbers on the row: a table row (line item), not a label–value pair.
+  const busyRow = rowMates.some((i) => /\d/.test(words[i]?.text ?? ''));
   // A label printed inside the value's own word (`TOTAL:9.00`).
   const own = words[first]?.text.replace(/[\d.,]+$/, '') ?? '';
-  let prior = keywordScore(field, foldKeywords([...left, own]));
+  let prior = keywordScore(field, foldKeywords([...label, own]));
   if (prior === 0) {
     // Stacked label above the value: the previous row's words overlapping it horizontally.
     const above = (rows[(row[first] ?? 0) - 1] ?? [])
@@ -464,6 +540,7 @@ function priorOf(layout: Layout, field: string, idx: number[], page: number, pag
       .map((i) => words[i]?.text ?? '');
     prior = 0.6 * keywordScore(field, foldKeywords(above));
   }
+  const keyword = prior;
   const pos = POSITION[field];
   if (pos) {
     const yc = (box[1] + box[3]) / 2;
@@ -473,7 +550,7 @@ function priorOf(layout: Layout, field: string, idx: number[], page: number, pag
       prior += pos.lastPage >= 0 ? pos.lastPage * rel : -pos.lastPage * (1 - rel);
     }
   }
-  return prior;
+  return { prior, keyword, busyRow };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -499,9 +576,20 @@ function better(a: FieldMatch, b: FieldMatch): number {
 }
 
 function candidates(layout: Layout, field: string, value: string, page: number, pages: number): FieldMatch[] {
-  const all = windowsFor(layout, field, value).map(
-    (w): FieldMatch => ({ field, value, page, ...w, prior: priorOf(layout, field, w.words, page, pages) }),
-  );
+  const kind = fieldKind(field);
+  const all: FieldMatch[] = [];
+  for (const w of windowsFor(layout, field, value)) {
+    const { prior, keyword, busyRow } = priorOf(layout, field, w.words, page, pages);
+    if (kind === 'amount' && !field.startsWith('item_')) {
+      // An amount labeled as another one (CASH, CHANGE, SUBTOTAL beside it) would teach the wrong field.
+      if (keyword < 0) continue;
+      // With no label at all, a value among other numbers is a table cell (a line item), not the total.
+      if (keyword === 0 && busyRow) continue;
+      // A guess (dropped decimal point) needs a keyword to back it.
+      if (w.score < WEAK_AMOUNT && keyword < KEYWORD_PRIOR) continue;
+    }
+    all.push({ field, value, page, ...w, prior });
+  }
   all.sort(better);
   // Non-maximum suppression: overlapping windows are variants of one occurrence; keep the best.
   const kept: FieldMatch[] = [];

@@ -132,9 +132,33 @@ describe('matchValue: amounts', () => {
     expect(best?.words.map((i) => words[i]?.text).join(' ')).toBe(expected);
   });
 
-  it('does not match a different amount', () => {
-    expect(matchValue(page(['Total 9.01']), 'total_amount', '9.00')).toEqual([]);
+  it('does not match a different amount; one misread digit is a weak match that needs a label', () => {
     expect(matchValue(page(['Total 1.234,56']), 'total_amount', '1234.65')).toEqual([]);
+    expect(matchValue(page(['Item 9.01']), 'total_amount', '9.00')).toEqual([]);
+    expect(matchValue(page(['Total 9.01']), 'total_amount', '9.00')[0]).toMatchObject({
+      exact: false,
+      score: 0.5,
+    });
+  });
+
+  it.each([
+    ['65.20', ['TOTAL RM 65. 20'], '65.'], // OCR put a space after the point: the window starts there
+    ['12.00', ['Grand Total 12 00'], '12'], // dropped decimal point, backed by the label
+    ['47.70', ['Total Sales (Inclusive of GST) : 47.70', 'CASH : 47.70'], '47.70'],
+    ['77.20', ['Total Saving 0.00 Total 77.20', 'Cash 100.00'], '77.20'],
+  ])('%s on OCR-damaged receipt rows %j', (value, lines, first) => {
+    const words = page(lines);
+    const [best] = matchValue(words, 'total_amount', value);
+    expect(words[best?.words[0] ?? -1]?.text).toBe(first);
+    expect(words[best?.words[0] ?? -1]?.line).toBe(0);
+  });
+
+  it.each([
+    ['47.70', ['CASH : 47.70']], // the amount paid, labeled CASH
+    ['31.00', ['Plastic 2 15.50 31.00']], // a line item: other numbers on the row, no label
+    ['12.00', ['Qty 1200']], // a dropped point without a total label is a guess too far
+  ])('does not label %s as the total in %j', (value, lines) => {
+    expect(matchValue(page(lines), 'total_amount', value)).toEqual([]);
   });
 
   it('picks the total next to the TOTAL keyword over a line item with the same amount', () => {

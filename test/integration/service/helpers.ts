@@ -57,12 +57,12 @@ export async function invoicePdf(index: number, seed = 4242): Promise<Uint8Array
   return new Uint8Array((await generateDocument(seed, index)).pdf);
 }
 
-/** A scanned-looking invoice (PNG, 200 DPI): its page goes through OCR. */
-export async function invoicePng(): Promise<Uint8Array> {
-  const { raster } = buildInvoiceImage({ dpi: 200 });
+/** A scanned-looking invoice (PNG): its page goes through OCR. Another dpi gives other bytes (another id). */
+export async function invoicePng(dpi = 200): Promise<Uint8Array> {
+  const { raster } = buildInvoiceImage({ dpi });
   const png = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } })
     .png()
-    .withMetadata({ density: 200 })
+    .withMetadata({ density: dpi })
     .toBuffer();
   return new Uint8Array(png);
 }

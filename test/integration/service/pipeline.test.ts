@@ -48,10 +48,9 @@ async function upload(files: { name: string; bytes: Uint8Array }[], fields: Reco
   };
 }
 
-const get = async (path: string) => {
-  const r = await fetch(`${base}${path}`, { headers: auth });
-  return r;
-};
+const get = (path: string) => fetch(`${base}${path}`, { headers: auth });
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions
+const getJson = async (path: string): Promise<any> => (await get(path)).json();
 
 beforeAll(async () => {
   const modelDir = await ensureTestModel();
@@ -108,7 +107,7 @@ describe('upload → webhook', () => {
       verifyWebhook('another-secret-0123456789', hook.headers['invex-signature'] as string, hook.body).ok,
     ).toBe(false);
 
-    const status = await (await get(`/v1/documents/${id}`)).json();
+    const status = await getJson(`/v1/documents/${id}`);
     expect(status).toMatchObject({
       id,
       status: 'done',
@@ -134,16 +133,14 @@ describe('upload → webhook', () => {
   });
 
   it('lists documents with filters and a cursor', async () => {
-    const all = await (await get('/v1/documents?limit=1')).json();
+    const all = await getJson('/v1/documents?limit=1');
     expect(all.documents).toHaveLength(1);
     expect(all.documents[0].id).toBe(id);
-    const done = await (await get('/v1/documents?status=done')).json();
+    const done = await getJson('/v1/documents?status=done');
     expect(done.documents.map((d: { id: string }) => d.id)).toContain(id);
-    const failed = await (await get('/v1/documents?status=failed')).json();
+    const failed = await getJson('/v1/documents?status=failed');
     expect(failed.documents.map((d: { id: string }) => d.id)).not.toContain(id);
-    const future = await (
-      await get(`/v1/documents?since=${encodeURIComponent('2999-01-01T00:00:00Z')}`)
-    ).json();
+    const future = await getJson(`/v1/documents?since=${encodeURIComponent('2999-01-01T00:00:00Z')}`);
     expect(future.documents).toEqual([]);
   });
 
@@ -180,7 +177,7 @@ describe('upload → webhook', () => {
   });
 
   it('keeps a delivery log', async () => {
-    const log = await (await get(`/v1/documents/${id}/deliveries`)).json();
+    const log = await getJson(`/v1/documents/${id}/deliveries`);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ ok: true, status: 200, event: 'document.done', attempt: 1 });
   });
@@ -201,7 +198,7 @@ describe('OCR pages and failures', () => {
     const id = up.body[0]?.id as string;
     const status = await waitUntil(
       async () => {
-        const s = await (await get(`/v1/documents/${id}`)).json();
+        const s = await getJson(`/v1/documents/${id}`);
         return s.status === 'done' || s.status === 'failed' ? s : undefined;
       },
       120_000,
@@ -225,7 +222,7 @@ describe('OCR pages and failures', () => {
       event: 'document.failed',
       data: { error: { code: 'INVEX_E_PDF_CORRUPT' } },
     });
-    const status = await (await get(`/v1/documents/${id}`)).json();
+    const status = await getJson(`/v1/documents/${id}`);
     expect(status).toMatchObject({ status: 'failed', error: { code: 'INVEX_E_PDF_CORRUPT' } });
     const job = await rt.queues.ingest.getJob(id.slice(7));
     expect(job?.attemptsMade).toBe(1);

@@ -37,7 +37,30 @@ export function spansOf(doc: CorpusDoc): Span[] {
   return spans;
 }
 
-const AMOUNT = new Set(['total_amount', 'subtotal_amount', 'tax_amount', 'amount_due']);
+const AMOUNT = new Set([
+  'total_amount',
+  'subtotal_amount',
+  'tax_amount',
+  'amount_due',
+  'item_amount',
+  'item_unit_price',
+  'item_quantity',
+  'item_tax_rate',
+]);
+
+/** Readings of a printed number: the amount parser's, and the last separator taken as the decimal mark. */
+function numberReadings(text: string): string[] {
+  const out: string[] = [];
+  const a = parseAmount(text);
+  if (a !== undefined) out.push(a);
+  const digits = text.replace(/[^\d.,'-]/g, '');
+  const last = Math.max(digits.lastIndexOf('.'), digits.lastIndexOf(','));
+  if (last > 0) {
+    const n = Number(`${digits.slice(0, last).replace(/[.,'-]/g, '')}.${digits.slice(last + 1)}`);
+    if (Number.isFinite(n)) out.push(String(/^\s*[-(]|-\s*$/.test(text) ? -n : n));
+  }
+  return out;
+}
 const DATE = new Set(['issue_date', 'due_date', 'delivery_date']);
 
 function allDatePatterns(locale: string): {
@@ -57,10 +80,7 @@ function titleMatches(text: string, kind: string): boolean {
 
 /** Does a span's text give the ground-truth value? `fuzzy` (0..1) accepts near text matches (OCR). */
 export function spanGives(field: string, text: string, gt: string, locale: string, fuzzy?: number): boolean {
-  if (AMOUNT.has(field)) {
-    const v = parseAmount(text);
-    return v !== undefined && valuesEqual(field, v, gt);
-  }
+  if (AMOUNT.has(field)) return numberReadings(text).some((v) => valuesEqual('total_amount', v, gt));
   if (DATE.has(field)) {
     const { patterns, months } = allDatePatterns(locale);
     const d = parseDate(text, patterns, months);

@@ -179,6 +179,11 @@ export function registerFace(doc: PDFKit.PDFDocument, face: FontFace): void {
   const fonts = loadParsed();
   for (const alias of [face.regular, face.bold]) {
     const src = fonts.get(alias);
+    // fontkit caches glyphs with the code points of their first request; subsetting an earlier document
+    // may have created a glyph as a composite component with none ('.' inside ':'), which would leave it
+    // out of this document's ToUnicode map. A fresh cache per document keeps documents independent.
+    const cache = src as { _glyphs?: unknown } | undefined;
+    if (cache && typeof cache === 'object' && '_glyphs' in cache) cache._glyphs = {};
     // pdfkit's types only name paths and buffers; at run time it takes a parsed fontkit font too.
     if (src) doc.registerFont(alias, src as Buffer);
   }

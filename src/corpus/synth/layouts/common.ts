@@ -273,10 +273,10 @@ export function pair(
       put(ctx, v, vx, vy, vo);
       return lead;
     }
-    const lines = c.wrap(v.text, avail, size, vo.bold);
+    const { lines, size: vs } = wrapShrink(ctx, [v.text], avail, size, vo.bold);
     const tag = v.field ? c.entity(v.field, v.value, v.item) : undefined;
     lines.forEach((line, i) => {
-      c.text(line, vx, vy + i * lead, tag ? { ...vo, tag } : vo);
+      c.text(line, vx, vy + i * lead, tag ? { ...vo, size: vs, tag } : { ...vo, size: vs });
     });
     return lines.length * lead;
   };
@@ -777,28 +777,39 @@ interface RowLayout {
   /** Caption on its own line above the value. */
   capAbove: boolean;
   lines: string[];
+  /** Value font size: smaller than asked when a single word is wider than its room (emails, IBANs). */
+  size: number;
+}
+
+/** Wraps lines to `room`; when one word alone is wider, shrinks the size until it fits. */
+function wrapShrink(
+  ctx: Ctx,
+  src: readonly string[],
+  room: number,
+  size: number,
+  bold?: boolean,
+): { lines: string[]; size: number } {
+  let s = size;
+  for (let k = 0; k < 4; k++) {
+    const lines = src.flatMap((l) => ctx.c.wrap(l, room, s, bold));
+    const widest = Math.max(0, ...lines.map((l) => ctx.c.widthOf(l, s, bold)));
+    if (widest <= room || s <= 4.5) return { lines, size: s };
+    s = Math.max(4.5, (s * room) / widest);
+  }
+  return { lines: src.flatMap((l) => ctx.c.wrap(l, room, s, bold)), size: s };
 }
 
 function layoutRow(ctx: Ctx, r: Row, width: number, size: number, stacked = false): RowLayout {
   const { c } = ctx;
-  if (stacked && r.cap) {
-    return {
-      capW: 0,
-      capAbove: true,
-      lines: (r.lines ?? [r.v.text]).flatMap((l) => c.wrap(l, width, size, r.bold)),
-    };
-  }
+  const src = r.lines ?? [r.v.text];
+  if (stacked && r.cap) return { capW: 0, capAbove: true, ...wrapShrink(ctx, src, width, size, r.bold) };
   const gap = c.widthOf(' ', size) * 1.6;
   const capW = r.cap ? c.widthOf(r.cap, size, ctx.st.labelBold) + gap : 0;
-  const src = r.lines ?? [r.v.text];
   const fits = (w: number) => src.every((l) => c.widthOf(l, size, r.bold) <= w);
-  if (!r.cap || fits(width - capW)) {
-    return { capW, capAbove: false, lines: src.flatMap((l) => c.wrap(l, width - capW, size, r.bold)) };
+  if (!r.cap || fits(width - capW) || capW < width * 0.45) {
+    return { capW, capAbove: false, ...wrapShrink(ctx, src, width - capW, size, r.bold) };
   }
-  if (capW < width * 0.45) {
-    return { capW, capAbove: false, lines: src.flatMap((l) => c.wrap(l, width - capW, size, r.bold)) };
-  }
-  return { capW: 0, capAbove: true, lines: src.flatMap((l) => c.wrap(l, width, size, r.bold)) };
+  return { capW: 0, capAbove: true, ...wrapShrink(ctx, src, width, size, r.bold) };
 }
 
 /** Height the rows take in a column of the given width. */
@@ -840,7 +851,7 @@ export function drawRows(
       color: o.capColor ?? o.color ?? st.muted,
     };
     const valO = (extra: object) => ({
-      size,
+      size: l.size,
       bold: r.bold ?? false,
       color,
       ...(tag ? { tag } : {}),
@@ -860,7 +871,7 @@ export function drawRows(
         if (i === 0 && r.cap && !l.capAbove)
           c.text(r.cap, x + width - w - c.widthOf(' ', size) * 1.6, yy, { ...capO, align: 'right' });
       } else {
-        const full = (i === 0 && r.cap && !l.capAbove ? l.capW : 0) + c.widthOf(line, size, r.bold);
+        const full = (i === 0 && r.cap && !l.capAbove ? l.capW : 0) + c.widthOf(line, l.size, r.bold);
         let lx = x + width / 2 - full / 2;
         if (i === 0 && r.cap && !l.capAbove) {
           c.text(r.cap, lx, yy, capO);

@@ -6,6 +6,7 @@
  * box quantised to 0..1000 as LayoutLM does. Words are put in a geometric reading order first (lines
  * top to bottom, words left to right), so the order the words arrive in does not matter.
  */
+import { InvexError } from '../errors.js';
 import type { BBox } from '../types.js';
 
 export interface FeaturizerConfig {
@@ -321,15 +322,14 @@ export function readingOrder(words: readonly FeatWord[]): number[][] {
   const idx = words.map((_, i) => i);
   const cy = (i: number) => {
     const b = (words[i] as FeatWord).bbox;
-    return (b[1] + b[3]) / 2;
+    return (clamp01(b[1]) + clamp01(b[3])) / 2;
   };
   const hgt = (i: number) => {
     const b = (words[i] as FeatWord).bbox;
-    return Math.max(1e-4, b[3] - b[1]);
+    return Math.max(1e-4, clamp01(b[3]) - clamp01(b[1]));
   };
-  idx.sort(
-    (a, b) => cy(a) - cy(b) || (words[a] as FeatWord).bbox[0] - (words[b] as FeatWord).bbox[0] || a - b,
-  );
+  const x0 = (i: number) => clamp01((words[i] as FeatWord).bbox[0]);
+  idx.sort((a, b) => cy(a) - cy(b) || x0(a) - x0(b) || a - b);
   const lines: Line[] = [];
   for (const i of idx) {
     const line = lines[lines.length - 1];
@@ -343,9 +343,7 @@ export function readingOrder(words: readonly FeatWord[]): number[][] {
       lines.push({ words: [i], cy: cy(i), h: hgt(i) });
     }
   }
-  return lines.map((l) =>
-    l.words.sort((a, b) => (words[a] as FeatWord).bbox[0] - (words[b] as FeatWord).bbox[0] || a - b),
-  );
+  return lines.map((l) => l.words.sort((a, b) => x0(a) - x0(b) || a - b));
 }
 
 function median(xs: number[]): number {
@@ -391,8 +389,9 @@ export function featurizePage(
   cfg: FeaturizerConfig,
 ): FeaturizedPage {
   if (cfg.shapeFeatures !== SHAPE_FEATURES.length) {
-    throw new Error(
-      `featurizer: config has ${cfg.shapeFeatures} shape features, code has ${SHAPE_FEATURES.length}`,
+    throw new InvexError(
+      'INVEX_E_MODEL_MISSING',
+      `featurizer: config has ${cfg.shapeFeatures} shape features, this code ${SHAPE_FEATURES.length}`,
     );
   }
   const n = words.length;

@@ -410,7 +410,7 @@ function codeWindows(layout: Layout, value: string): Window[] {
 const KEYWORDS: Record<string, [RegExp, number][]> = {
   total_amount: [
     [
-      /GRAND ?TOTAL|ROUND(ED|ING)? ?(D )?TOTAL|TOTAL.{0,20}(INCL|INKL|INCLUSIVE|AFTER|TTC|AMOUNT|DUE|PAYABLE|ROUNDED)|(?<!EX)CLUSIVE|WITH (GST|TAX|VAT)|INCL.{0,4}(GST|TAX|VAT)|NET ?AMT|GESAMTBETRAG|BRUTTO|ENDBETRAG|RECHNUNGSBETRAG|NETT TOTAL|TOTALE|TOTAAL/,
+      /GRAND ?TOTAL|ROUND(ED|ING)? ?(D )?TOTAL|TOTAL.{0,20}(INCL|INKL|INCLUSIVE|AFTER|TTC|AMOUNT|DUE|PAYABLE|ROUNDED)|(?<!EX)CLUSIVE|INKLUSIVE|WITH (GST|TAX|VAT)|INCL.{0,4}(GST|TAX|VAT)|NET ?AMT|GESAMTBETRAG|BRUTTO|ENDBETRAG|RECHNUNGSBETRAG|NETT TOTAL|TOTALE|TOTAAL/,
       2.5,
     ],
     [
@@ -432,7 +432,7 @@ const KEYWORDS: Record<string, [RegExp, number][]> = {
   ],
   subtotal_amount: [
     [
-      /SUB ?TOTAL|ZWISCHENSUMME|NETTO|WARENWERT|TOTAL HT|EXCL|IMPONIBLE|TAXABLE|SUBTOTALE|SUMME POSITIONEN|NET AMOUNT|NET TOTAL/,
+      /SUB ?TOTAL|ZWISCHENSUMME|NETTO|WARENWERT|TOTAL HT|EXCL|OHNE (UST|MWST|STEUER)|ZZGL|IMPONIBLE|TAXABLE|SUBTOTALE|SUMME POSITIONEN|NET AMOUNT|NET TOTAL/,
       2.5,
     ],
     [/BRUTTO|INCL|INKL|TTC|TAX|GST|VAT|MWST|UST|STEUER|TVA|IVA|BTW/, -1.5],
@@ -522,9 +522,11 @@ function priorOf(
     .sort((a, b) => xOf(words[a]) - xOf(words[b]))
     .slice(-6)
     .map((i) => words[i]?.text ?? '');
-  // The label is the phrase after the last number on the left (`Total Saving 0.00 Total 77.20` → `Total`).
-  const lastNumber = left.findLastIndex((t) => /^[-+(]?[\d.,]+\)?$/.test(t));
-  const label = left.slice(lastNumber + 1);
+  // The label is the phrase after the last money amount on the left (`Total Saving 0.00 Total 77.20` → `Total`);
+  // in a table row with amounts only (`Steuer 19% 198,00 37,62`), the whole row.
+  const lastAmount = left.findLastIndex((t) => /^[-+(]?\d[\d.,]*[.,]\d{2}\)?$/.test(t));
+  const after = left.slice(lastAmount + 1);
+  const label = after.some((t) => /\p{L}{2}/u.test(t)) ? after : left;
   // Other numbers on the row: a table row (line item), not a label–value pair.
   const busyRow = rowMates.some((i) => /\d/.test(words[i]?.text ?? ''));
   // A label printed inside the value's own word (`TOTAL:9.00`).

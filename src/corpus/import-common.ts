@@ -137,6 +137,20 @@ export async function writeEvalSet(setDir: string, entries: readonly GtEntry[]):
   return join(abs, 'gt.jsonl');
 }
 
+export interface ImportOptions {
+  /** The labeled set folder (with gt.jsonl). */
+  dataDir?: string;
+  /** The corpus directory; default INVEX_CORPUS_DIR. */
+  out?: string;
+  /** Import only the first N documents of gt.jsonl. */
+  limit?: number;
+  /** Documents read at the same time. */
+  concurrency?: number;
+  /** Ignore cached front-end words and read every document again (OCR'd sets only). */
+  refresh?: boolean;
+  log?: (line: string) => void;
+}
+
 export interface ImportReport {
   source: CorpusDoc['source'];
   /** Documents in the set. */

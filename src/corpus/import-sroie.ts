@@ -15,6 +15,7 @@ import {
   countFields,
   type FieldCounts,
   frontEndWords,
+  type ImportOptions,
   type ImportReport,
   type LabeledDoc,
   labelCorpusDoc,
@@ -25,7 +26,6 @@ import {
   writeEvalSet,
   writeJsonl,
 } from './import-common.js';
-import type { ImportOptions } from './import-zugferd.js';
 import { labelDocument } from './match.js';
 import { assignSplits, DEV_FRACTION, supplierFamily } from './splits.js';
 

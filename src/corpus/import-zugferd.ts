@@ -11,6 +11,7 @@ import type { DocumentWords } from '../types.js';
 import {
   countFields,
   frontEndWords,
+  type ImportOptions,
   type ImportReport,
   type LabeledDoc,
   labelCorpusDoc,
@@ -22,20 +23,6 @@ import {
   writeJsonl,
 } from './import-common.js';
 import { assignSplits, DEV_FRACTION, supplierFamily } from './splits.js';
-
-export interface ImportOptions {
-  /** The labeled set folder (with gt.jsonl). */
-  dataDir?: string;
-  /** The corpus directory; default INVEX_CORPUS_DIR. */
-  out?: string;
-  /** Import only the first N documents of gt.jsonl. */
-  limit?: number;
-  /** Documents read at the same time. */
-  concurrency?: number;
-  /** Ignore cached front-end words and read every document again (OCR'd sets only). */
-  refresh?: boolean;
-  log?: (line: string) => void;
-}
 
 /** The set, beside the project: `../shared/data/zugferd-dev` from the repository root. */
 export const ZUGFERD_DIR = fileURLToPath(new URL('../../../shared/data/zugferd-dev', import.meta.url));

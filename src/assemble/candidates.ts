@@ -44,7 +44,11 @@ export function gatherEvidence(doc: DocumentWords, spans: readonly NerSpan[]): D
       break;
     }
   }
-  const order = inferDateOrder(ev.country ? { texts, country: ev.country } : { texts });
+  // Only numeric dates can prove a day/month order; skip the other words before parsing.
+  const numericDates = texts.filter((t) => /\d[./-]\d{1,2}[./-]\d/.test(t));
+  const order = inferDateOrder(
+    ev.country ? { texts: numericDates, country: ev.country } : { texts: numericDates },
+  );
   if (order) ev.dateOrder = order;
   return ev;
 }

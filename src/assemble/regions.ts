@@ -5,19 +5,20 @@ import type { Region } from './schema.js';
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 10000) / 10000;
 
 export function regionsOf(pageNumber: number, words: readonly Word[]): Region[] {
-  const byLine = new Map<number, Word[]>();
-  for (const w of words) byLine.set(w.line, [...(byLine.get(w.line) ?? []), w]);
+  const byLine = new Map<number, [number, number, number, number]>();
+  for (const w of words) {
+    const b = byLine.get(w.line);
+    if (!b) byLine.set(w.line, [...w.bbox]);
+    else {
+      b[0] = Math.min(b[0], w.bbox[0]);
+      b[1] = Math.min(b[1], w.bbox[1]);
+      b[2] = Math.max(b[2], w.bbox[2]);
+      b[3] = Math.max(b[3], w.bbox[3]);
+    }
+  }
   return [...byLine.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([, ws]) => ({
-      page: pageNumber,
-      bbox: [
-        round(Math.min(...ws.map((w) => w.bbox[0]))),
-        round(Math.min(...ws.map((w) => w.bbox[1]))),
-        round(Math.max(...ws.map((w) => w.bbox[2]))),
-        round(Math.max(...ws.map((w) => w.bbox[3]))),
-      ],
-    }));
+    .map(([, b]) => ({ page: pageNumber, bbox: [round(b[0]), round(b[1]), round(b[2]), round(b[3])] }));
 }
 
 /** The words of a span, ordered by line then x. */

@@ -103,6 +103,10 @@ const COUNTRY_CURRENCY: Record<string, string> = {
   CY: 'EUR',
 };
 
+// Compiled once: these run for every amount-like word of every page.
+const CODE_RE = ISO_CODES.map((code) => [code, new RegExp(`(^|[^A-Z])${code}([^A-Z]|$)`)] as const);
+const CODE_STRIP = new RegExp(`(^|[^A-Za-z])(?:${ISO_CODES.join('|')})(?=[^A-Za-z]|$)`, 'g');
+
 export interface CurrencyEvidence {
   code: string;
   /** How it was decided: printed ISO code, an unambiguous symbol, a symbol resolved by country, or the default. */
@@ -112,9 +116,7 @@ export interface CurrencyEvidence {
 /** The currency printed in a piece of text, using a country (ISO 3166 alpha-2) to resolve shared symbols. */
 export function detectCurrency(text: string, country?: string): CurrencyEvidence | undefined {
   const upper = text.toUpperCase();
-  for (const code of ISO_CODES) {
-    if (new RegExp(`(^|[^A-Z])${code}([^A-Z]|$)`).test(upper)) return { code, basis: 'code' };
-  }
+  for (const [code, re] of CODE_RE) if (re.test(upper)) return { code, basis: 'code' };
   for (const [re, candidates] of SYMBOLS) {
     if (!re.test(text)) continue;
     const first = candidates[0] as string;
@@ -138,9 +140,8 @@ export function currencyOfCountry(country: string): string | undefined {
 
 /** Removes currency codes and symbols from a printed amount. */
 export function stripCurrency(text: string): string {
-  let s = text;
-  for (const code of ISO_CODES) s = s.replace(new RegExp(`(^|[^A-Za-z])${code}(?=[^A-Za-z]|$)`, 'g'), '$1');
-  return s
+  return text
+    .replace(CODE_STRIP, '$1')
     .replace(/US\$|S\$|HK\$|A\$|AU\$|C\$|CA\$|SFr\.?|Fr\.(?=\s)|zł|Kč|Ft\b|[€£₹$¥]/g, '')
     .replace(/\bRM|\bkr\.?/gi, '');
 }

@@ -45,7 +45,9 @@ const report = await runSynth({
   onProgress: (done, total) => {
     if (done === total || done - last >= Math.max(1, Math.floor(total / 20))) {
       last = done;
-      process.stderr.write(`synth ${done}/${total}\n`);
+      const mb = (n: number) => Math.round(n / 1048576);
+      const mem = process.memoryUsage();
+      process.stderr.write(`synth ${done}/${total} rss ${mb(mem.rss)} MB heap ${mb(mem.heapUsed)} MB\n`);
     }
   },
 });

@@ -64,6 +64,8 @@ export class Canvas {
   readonly pageSizes: [number, number][] = [];
   /** Text drawn (partly) outside its page: a layout bug, reported by the generator's checks. */
   readonly overflows: string[] = [];
+  /** Every text call's ink-ish box (cap height band), for the overlap check. */
+  private readonly drawn: DrawnWord[] = [];
   page = -1;
   private readonly chunks: Buffer[] = [];
   private readonly done: Promise<Buffer>;
@@ -168,6 +170,7 @@ export class Canvas {
     if (box[0] < 0 || box[1] < 0 || box[2] > this.width + 0.5 || box[3] > this.height + 0.5) {
       this.overflows.push(`page ${this.page + 1}: ${t}`);
     }
+    this.drawn.push({ page: this.page, text: t, box: [box[0], y + size * 0.15, box[2], y + size * 0.95] });
     if (o.tag) {
       const e = this.entities[o.tag.entity];
       if (!e) throw new RangeError(`unknown entity ${o.tag.entity}`);
@@ -221,6 +224,33 @@ export class Canvas {
     if (o.dash) d.dash(o.dash, { space: o.dash });
     d.stroke(o.color ?? '#000000');
     d.restore();
+  }
+
+  /**
+   * Pairs of text calls whose boxes overlap on the page: a layout bug that would mix words of two values.
+   * Boxes are the band between cap height and baseline, so lines set tightly one above the other do not count.
+   */
+  overlaps(): string[] {
+    const out: string[] = [];
+    const byPage = new Map<number, DrawnWord[]>();
+    for (const d of this.drawn) {
+      const list = byPage.get(d.page) ?? [];
+      list.push(d);
+      byPage.set(d.page, list);
+    }
+    for (const list of byPage.values()) {
+      const sorted = [...list].sort((a, b) => a.box[1] - b.box[1]);
+      for (let i = 0; i < sorted.length; i++) {
+        const a = sorted[i] as DrawnWord;
+        for (let j = i + 1; j < sorted.length; j++) {
+          const b = sorted[j] as DrawnWord;
+          if (b.box[1] >= a.box[3]) break;
+          const w = Math.min(a.box[2], b.box[2]) - Math.max(a.box[0], b.box[0]);
+          if (w > 0.5) out.push(`page ${a.page + 1}: "${a.text}" overlaps "${b.text}"`);
+        }
+      }
+    }
+    return out;
   }
 
   async finish(): Promise<Buffer> {

@@ -103,7 +103,18 @@ export interface Recovery {
  * Share of a document's ground-truth field values recovered from its labeled words. Currency also counts
  * as recovered when an amount span carries its symbol or code.
  */
-export function checkRecovery(docs: readonly CorpusDoc[], opts: { fuzzy?: number } = {}): Recovery {
+export interface RecoveryOptions {
+  /** 0..1: also accept a span whose text is at least this similar to the value (or to a printed form). */
+  fuzzy?: number;
+  /**
+   * The values as printed, per document id and field (`1.234,56 €`, `3. Nov. 2017`): with `fuzzy`, OCR'd
+   * amounts and dates are compared with what was printed rather than parsed, so one misread digit or
+   * separator still counts as the value being labeled.
+   */
+  printed?: Record<string, Record<string, readonly string[]>>;
+}
+
+export function checkRecovery(docs: readonly CorpusDoc[], opts: RecoveryOptions = {}): Recovery {
   const out: Recovery = { values: 0, recovered: 0, missing: [] };
   const docFields = new Set<string>(DOCUMENT_FIELDS);
   for (const doc of docs) {
@@ -113,6 +124,11 @@ export function checkRecovery(docs: readonly CorpusDoc[], opts: { fuzzy?: number
       out.values++;
       const mine = spans.filter((s) => s.field === field);
       let ok = mine.some((s) => spanGives(field, s.text, value, doc.locale, opts.fuzzy));
+      const forms = opts.printed?.[doc.id]?.[field];
+      if (!ok && opts.fuzzy !== undefined && forms) {
+        const f = opts.fuzzy;
+        ok = mine.some((s) => forms.some((p) => similarity(s.text, p) >= f));
+      }
       if (!ok && field === 'currency') {
         ok = spans.some(
           (s) =>

@@ -83,8 +83,10 @@ export async function generateDocument(
   seed: number,
   index: number,
   opts: GenerateOptions = {},
+  attempt = 0,
 ): Promise<GeneratedDoc> {
-  const rng = new Rng(seedOf(seed, 'doc', index));
+  // A retry (attempt > 0) draws a different document for the same slot, still deterministically.
+  const rng = new Rng(attempt ? seedOf(seed, 'doc', index, 'retry', attempt) : seedOf(seed, 'doc', index));
   const family = pickFamily(rng, opts.families);
   const isReceipt = family.kinds.includes('receipt');
   const weights = (isReceipt ? RECEIPT_LOCALES : LOCALE_WEIGHTS).filter(
@@ -118,7 +120,7 @@ export async function generateDocument(
     entities: c.entities.filter((e) => e.parts.length > 0),
     parts: c.parts,
     drawnWords: c.words,
-    overflows: c.overflows,
+    overflows: [...c.overflows, ...c.overlaps()],
     invoice,
     rng: rng.fork('post'),
   };

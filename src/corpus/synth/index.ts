@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { closeOcr } from '../../ocr/tesseract.js';
 import type { CorpusDoc } from '../format.js';
 import { checkRecovery, type Recovery, recoveryRate } from './check.js';
-import { generateDocument, groundTruth, TEST_FAMILIES } from './generate.js';
+import { type GeneratedDoc, generateDocument, groundTruth, printedText, TEST_FAMILIES } from './generate.js';
 import type { EntityIssue } from './label.js';
 import type { LocaleId } from './locales.js';
 import { scanDocument } from './scan.js';
@@ -51,8 +51,10 @@ export interface SynthReport {
   /** Entities whose text-layer words do not spell the drawn value (should be 0). */
   labelIssues: number;
   issueSamples: EntityIssue[];
-  /** Text drawn outside the page (should be 0). */
+  /** Text drawn outside the page or over other text, in accepted documents (should be 0). */
   overflows: number;
+  /** Drafts redrawn because of a layout fault (see MAX_ATTEMPTS). */
+  redrawn: number;
   recoveryText: { values: number; recovered: number; rate: number };
   recoveryScanned: { values: number; recovered: number; rate: number; exactRate: number };
   scanEntities: { accepted: number; rejected: number; rotationMisses: number };
@@ -69,6 +71,9 @@ interface DocResult {
   seconds: number;
   issues: EntityIssue[];
   overflows: number;
+  attempts: number;
+  /** Printed forms of the document fields (scans: the fuzzy recovery compares with these). */
+  printed?: Record<string, string[]>;
   scan?: { accepted: number; rejected: number; rotationMiss: boolean };
 }
 
@@ -76,45 +81,65 @@ const bump = (r: Record<string, number>, k: string) => {
   r[k] = (r[k] ?? 0) + 1;
 };
 
+function printedForms(gen: GeneratedDoc): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const e of gen.entities) (out[e.field] ??= []).push(printedText(e));
+  return out;
+}
+
+/** Drafts per slot: a draft with a layout fault (text off the page, overlapping text, mislabeled words) is redrawn. */
+export const MAX_ATTEMPTS = 4;
+
 async function makeOne(opts: SynthOptions, index: number): Promise<DocResult> {
   const t0 = performance.now();
-  const gen = await generateDocument(opts.seed, index, {
+  const genOpts = {
     ...(opts.families ? { families: opts.families } : {}),
     ...(opts.locales ? { locales: opts.locales } : {}),
-  });
-  const gt = groundTruth(gen);
-  const wantScan = (opts.scannedRatio ?? 0) > 0 && gen.rng.fork('scan?').chance(opts.scannedRatio ?? 0);
-  if (wantScan && gen.pageSizes.length === 1) {
-    const file = `img/${gen.id}.png`;
-    const s = await scanDocument(gen, file, opts.ocrLang ? { lang: opts.ocrLang } : {});
+  };
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt === MAX_ATTEMPTS - 1;
+    const gen = await generateDocument(opts.seed, index, genOpts, attempt);
+    if (gen.overflows.length && !last) continue;
+    const gt = groundTruth(gen);
+    const wantScan = (opts.scannedRatio ?? 0) > 0 && gen.rng.fork('scan?').chance(opts.scannedRatio ?? 0);
+    if (wantScan && gen.pageSizes.length === 1) {
+      // The text layer check costs ~30 ms and guards the geometry the scan labels rely on.
+      if ((await labelTextDocument(gen, '')).issues.length && !last) continue;
+      const file = `img/${gen.id}.png`;
+      const s = await scanDocument(gen, file, opts.ocrLang ? { lang: opts.ocrLang } : {});
+      return {
+        doc: s.doc,
+        gtLine: JSON.stringify({ file, fields: gt.fields, line_items: gt.line_items }),
+        file,
+        bytes: s.png,
+        scanned: true,
+        seconds: (performance.now() - t0) / 1000,
+        issues: [],
+        overflows: gen.overflows.length,
+        attempts: attempt + 1,
+        printed: printedForms(gen),
+        scan: {
+          accepted: s.accepted,
+          rejected: s.rejected,
+          rotationMiss: (s.detectedRotation + s.params.quarter) % 360 !== 0,
+        },
+      };
+    }
+    const file = `pdf/${gen.id}.pdf`;
+    const l = await labelTextDocument(gen, file);
+    if (l.issues.length && !last) continue;
     return {
-      doc: s.doc,
+      doc: l.doc,
       gtLine: JSON.stringify({ file, fields: gt.fields, line_items: gt.line_items }),
       file,
-      bytes: s.png,
-      scanned: true,
+      bytes: gen.pdf,
+      scanned: false,
       seconds: (performance.now() - t0) / 1000,
-      issues: [],
+      issues: l.issues,
       overflows: gen.overflows.length,
-      scan: {
-        accepted: s.accepted,
-        rejected: s.rejected,
-        rotationMiss: (s.detectedRotation + s.params.quarter) % 360 !== 0,
-      },
+      attempts: attempt + 1,
     };
   }
-  const file = `pdf/${gen.id}.pdf`;
-  const l = await labelTextDocument(gen, file);
-  return {
-    doc: l.doc,
-    gtLine: JSON.stringify({ file, fields: gt.fields, line_items: gt.line_items }),
-    file,
-    bytes: gen.pdf,
-    scanned: false,
-    seconds: (performance.now() - t0) / 1000,
-    issues: l.issues,
-    overflows: gen.overflows.length,
-  };
 }
 
 /** Text-field similarity at which an OCR'd span still counts as recovering its value. */
@@ -149,6 +174,7 @@ export async function runSynth(opts: SynthOptions): Promise<SynthReport> {
     labelIssues: 0,
     issueSamples: [],
     overflows: 0,
+    redrawn: 0,
     recoveryText: { values: 0, recovered: 0, rate: 1 },
     recoveryScanned: { values: 0, recovered: 0, rate: 1, exactRate: 1 },
     scanEntities: { accepted: 0, rejected: 0, rotationMisses: 0 },
@@ -178,7 +204,10 @@ export async function runSynth(opts: SynthOptions): Promise<SynthReport> {
       await write(corpusOut, `${JSON.stringify(r.doc)}\n`);
       if (r.scanned) {
         add(recScanExact, checkRecovery([r.doc]));
-        add(recScanFuzzy, checkRecovery([r.doc], { fuzzy: SCAN_FUZZY }));
+        add(
+          recScanFuzzy,
+          checkRecovery([r.doc], { fuzzy: SCAN_FUZZY, printed: { [r.doc.id]: r.printed ?? {} } }),
+        );
       } else add(recText, checkRecovery([r.doc]));
       report.documents++;
       report.pages += r.doc.pages.length;
@@ -190,6 +219,7 @@ export async function runSynth(opts: SynthOptions): Promise<SynthReport> {
       if (report.issueSamples.length < 20)
         report.issueSamples.push(...r.issues.slice(0, 20 - report.issueSamples.length));
       report.overflows += r.overflows;
+      report.redrawn += r.attempts - 1;
       if (r.scanned) {
         report.scanned++;
         scanSeconds += r.seconds;

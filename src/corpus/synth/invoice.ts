@@ -377,7 +377,26 @@ function companyName(rng: Rng, loc: LocaleSpec): string {
     ? f.company.name()
     : `${f.person.lastName()} ${rng.pick(['& Partner', 'Solutions', 'Consulting', 'Services', 'Studio', 'Trading', 'Tech'])}`;
   const form = rng.pick(loc.legalForms);
-  if (form && !loc.legalForms.some((l) => l && name.endsWith(l))) name = `${name} ${form}`;
+  // Faker names often carry a legal form already ("SPA", "GmbH"): compare without dots and case.
+  const bare = (s: string) => s.replace(/[.\s]/g, '').toUpperCase();
+  const has = [
+    ...loc.legalForms,
+    'SPA',
+    'SRL',
+    'SA',
+    'SL',
+    'BV',
+    'NV',
+    'GmbH',
+    'AG',
+    'KG',
+    'Ltd',
+    'LLC',
+    'Inc',
+    'SARL',
+    'SAS',
+  ].some((l) => l && bare(name).endsWith(bare(l)));
+  if (form && !has) name = `${name} ${form}`;
   return safeText(name);
 }
 
@@ -416,9 +435,14 @@ function party(rng: Rng, loc: LocaleSpec, role: 'supplier' | 'customer', homeLoc
   return p;
 }
 
-function itemDescription(rng: Rng, loc: LocaleSpec): string {
+function itemDescription(rng: Rng, loc: LocaleSpec, receipt: boolean): string {
   if (loc.id === 'en-MY') return rng.pick(MY_ITEMS);
   const f = fakerFor(loc.id);
+  // Till receipts print short product names, often upper-case.
+  if (receipt) {
+    const name = rng.chance(0.7) ? safeText(f.commerce.product()) : safeText(f.commerce.productName());
+    return rng.chance(0.6) ? name.toUpperCase() : name;
+  }
   const kind = rng.weighted([
     ['product', 5],
     ['service', 3],
@@ -525,7 +549,7 @@ export function makeInvoice(rng: Rng, localeId: LocaleId, opts: InvoiceOptions =
     const taxRate = noTax ? new Decimal(0) : multiRate && rng.chance(0.35) ? reduced : std;
     const item: Item = {
       pos: i + 1,
-      description: itemDescription(rng, loc),
+      description: itemDescription(rng, loc, isReceipt),
       quantity: q,
       unitPrice: up,
       amount: r2(q.mul(up)),

@@ -35,12 +35,13 @@ export interface ScanParams {
 
 /** Degradation parameters: most scans mild, some harsh. */
 export function scanParams(rng: Rng): ScanParams {
-  const harsh = rng.chance(0.3);
+  const harsh = rng.chance(0.2);
   return {
-    dpi: rng.pick([150, 200, 200, 240, 300, 300]),
+    dpi: rng.pick([150, 200, 200, 240, 300, 300, 300]),
     angle: rng.chance(0.8) ? rng.float(-3, 3) : 0,
+    // Most scans come upright; a few are fed in turned (about 6%).
     quarter: rng.weighted([
-      [0, 20],
+      [0, 45],
       [90, 1],
       [180, 1],
       [270, 1],

@@ -290,7 +290,7 @@ export function pair(
       return wrapped(x + Math.max(geo.labelW ?? 90, w + gap), y);
     }
     case 'stacked':
-      c.text(caption, x, y, { ...lo, size: size * 0.85 });
+      c.text(caption, x, y, { ...lo, size: fitSize(ctx, caption, maxRight - x, size * 0.85, lo.bold) });
       return size * 1.1 + wrapped(x, y + size * 1.1);
     case 'right': {
       const w = c.text(caption, x, y, lo);
@@ -349,7 +349,8 @@ export function partyBlock(
     c.text(`${ctx.rng.pick(['Attn:', 'c/o', '', ''])} ${p.contact}`, x, yy, { size: st.size, align });
     yy += lead;
   }
-  yy += putLines(ctx, addrField, p.address, x, yy, { align });
+  const addr = o.width ? p.address.flatMap((l) => c.wrap(l, o.width ?? 0, st.size)) : p.address;
+  yy += putLines(ctx, addrField, addr, x, yy, { align });
   const sep = ctx.rng.pick([': ', ' ', ': ']);
   const extra = (key: LabelKey, v: Val | undefined) => {
     if (!v) return;
@@ -503,28 +504,36 @@ export function itemsTable(ctx: Ctx, table: TableOpts): number {
   const size = t.size ?? st.size;
   const pad = size * 0.45;
   const rowLead = size * st.leading;
+  // Column widths from the actual content and captions, so cells never run into each other.
+  const cap = (k: LabelKey) => (t.header === 'caps' ? L.raw(k).toUpperCase() : L.raw(k));
+  const hw = (k: LabelKey) => c.widthOf(cap(k), size, true);
+  const maxW = (texts: string[]) => Math.max(0, ...texts.map((x) => c.widthOf(x, size)));
+  const qtys = inv.items.map((it) => formatQuantity(it.quantity, inv.money.number));
+  const units = inv.items.map((it) => it.unit ?? '');
   const width: Partial<Record<ColKey, number>> = {
-    pos: c.widthOf('000', size) + 2 * pad,
-    code:
+    pos: Math.max(c.widthOf(String(inv.items.length), size), hw('pos')) + 2 * pad,
+    code: Math.max(maxW(inv.items.map((i) => i.code ?? '')), hw('productCode')) + 2 * pad,
+    qty: Math.max(maxW(qtys), hw('quantity')) + 2 * pad,
+    unit: Math.max(maxW(units), hw('unit')) + 2 * pad,
+    qtyunit:
       Math.max(
-        ...inv.items.map((i) => c.widthOf(i.code ?? '', size)),
-        c.widthOf(L.raw('productCode'), size, true),
+        ...inv.items.map(
+          (it, i) => c.widthOf(`${qtys[i]} ${it.unit ?? ''}`, size) + c.widthOf(' ', size) * 0.6,
+        ),
+        hw('quantity'),
       ) +
       2 * pad,
-    qty: Math.max(c.widthOf('00000', size), c.widthOf(L.raw('quantity'), size, true)) + 2 * pad,
-    unit: Math.max(c.widthOf('Stück', size), c.widthOf(L.raw('unit'), size, true)) + 2 * pad,
-    qtyunit: c.widthOf('0000 Karton', size) + 2 * pad,
     price:
       Math.max(
-        c.widthOf(money(ctx, undefined, new Decimal(99999.99), st.moneyInTable).text, size),
-        c.widthOf(L.raw('unitPrice'), size, true),
+        maxW(inv.items.map((it) => money(ctx, undefined, it.unitPrice, st.moneyInTable).text)),
+        hw('unitPrice'),
       ) +
       2 * pad,
-    rate: Math.max(c.widthOf('00,00 %', size), c.widthOf(L.raw('taxRate'), size, true)) + 2 * pad,
+    rate: Math.max(maxW(inv.items.map((it) => rateText(ctx, it.taxRate))), hw('taxRate')) + 2 * pad,
     amount:
       Math.max(
-        c.widthOf(money(ctx, undefined, new Decimal(999999.99), st.moneyInTable).text, size),
-        c.widthOf(L.raw('amount'), size, true),
+        maxW(inv.items.map((it) => money(ctx, undefined, it.amount, st.moneyInTable).text)),
+        hw('amount'),
       ) +
       2 * pad,
   };
@@ -553,15 +562,14 @@ export function itemsTable(ctx: Ctx, table: TableOpts): number {
     if (t.header === 'shaded') c.rect(t.x, y, t.w, h, { fill: st.shade });
     if (t.header === 'inverted') c.rect(t.x, y, t.w, h, { fill: st.accent });
     t.cols.forEach((k, i) => {
-      let cap = L.raw(COL_KEY[k]);
-      if (t.header === 'caps') cap = cap.toUpperCase();
+      const capText = cap(COL_KEY[k]);
       const o = {
         size,
         bold: t.header !== 'caps' || rng.chance(0.5),
         color: t.header === 'inverted' ? '#ffffff' : '#000000',
       };
-      if (numeric(k)) c.text(cap, right(i) - pad, y + pad / 2, { ...o, align: 'right' });
-      else c.text(cap, (xs[i] ?? 0) + pad, y + pad / 2, o);
+      if (numeric(k)) c.text(capText, right(i) - pad, y + pad / 2, { ...o, align: 'right' });
+      else c.text(capText, (xs[i] ?? 0) + pad, y + pad / 2, o);
     });
     if (t.header === 'underline' || t.rules === 'rows' || t.rules === 'header')
       c.line(t.x, y + h, t.x + t.w, y + h, { color: st.rule, width: 0.8 });
@@ -681,7 +689,12 @@ export function totalsBlock(ctx: Ctx, o: TotalsOpts): number {
       { fill: st.shade },
     );
   const row = (caption: string, v: Val, bold = false) => {
-    c.text(caption, o.x, y, { size, bold: bold || st.labelBold });
+    // A long caption shrinks rather than run under the right-aligned value.
+    const room = o.right - o.x - c.widthOf(v.text, size, bold) - c.widthOf(' ', size) * 2;
+    c.text(caption, o.x, y, {
+      size: fitSize(ctx, caption, room, size, bold || st.labelBold),
+      bold: bold || st.labelBold,
+    });
     put(ctx, v, o.right, y, { size, bold, align: 'right' });
     y += lead;
   };
@@ -964,6 +977,7 @@ export function notes(ctx: Ctx, x: number, y: number, width: number, o: { terms?
     if (rng.chance(0.5)) {
       yy += pair(ctx, L.get('paymentTerms'), V.text('payment_terms', inv.paymentTerms), x, yy, 'inline', {
         size,
+        maxRight: x + width,
       });
     } else {
       yy += putLines(ctx, 'payment_terms', c.wrap(inv.paymentTerms, width, size), x, yy, { size });
@@ -972,6 +986,7 @@ export function notes(ctx: Ctx, x: number, y: number, width: number, o: { terms?
   if (inv.paymentReference) {
     yy += pair(ctx, L.get('paymentRef'), V.text('payment_reference', inv.paymentReference), x, yy, 'inline', {
       size,
+      maxRight: x + width,
     });
   }
   if (inv.reverseCharge) {
@@ -990,8 +1005,10 @@ export function notes(ctx: Ctx, x: number, y: number, width: number, o: { terms?
   }
   if (rng.chance(0.5)) {
     yy += lead * 0.5;
-    c.text(L.raw('thanks'), x, yy, { size, color: st.muted });
-    yy += lead;
+    for (const line of c.wrap(L.raw('thanks'), width, size)) {
+      c.text(line, x, yy, { size, color: st.muted });
+      yy += lead;
+    }
   }
   return yy - y;
 }

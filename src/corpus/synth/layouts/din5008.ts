@@ -91,13 +91,15 @@ function draw(ctx: Ctx): void {
 
   // Sender line and address window.
   const winTop = 127;
-  const sep = rng.pick([' · ', ' - ', ' | ', ', ', ' • ']);
-  const sizeS = Math.max(6, st.size * 0.72);
+  const sep = rng.pick(['·', '-', '|', '•']);
+  const full = [inv.supplier.name, ...inv.supplier.address].join(`   ${sep}   `);
+  const sizeS = fitSize(ctx, full, W - m - left, Math.max(6, st.size * 0.72), false);
+  const gap = c.widthOf(' ', sizeS) * 1.6;
   let x = left;
   x += put(ctx, V.text('supplier_name', inv.supplier.name), x, winTop, { size: sizeS });
   const tag = c.entity('supplier_address');
   for (const line of inv.supplier.address) {
-    x += c.text(sep.trim(), x + c.widthOf(' ', sizeS), winTop, { size: sizeS }) + c.widthOf(' ', sizeS) * 2;
+    x += gap + c.text(sep, x + gap, winTop, { size: sizeS }) + gap;
     x += c.text(line, x, winTop, { size: sizeS, tag });
   }
   c.line(left, winTop + sizeS * 1.25, x, winTop + sizeS * 1.25, { width: 0.3 });

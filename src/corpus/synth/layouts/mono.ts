@@ -59,7 +59,13 @@ function draw(ctx: Ctx): void {
   row += addr.length;
   if (inv.supplier.phone) {
     c.text(U(L.raw('phone')), col(0), y(), { size });
-    put(ctx, V.text('supplier_phone', inv.supplier.phone), col(6), y(), { size });
+    put(
+      ctx,
+      V.text('supplier_phone', inv.supplier.phone),
+      col(Math.max(6, U(L.raw('phone')).length + 2)),
+      y(),
+      { size },
+    );
     row++;
   }
   if (inv.supplier.vatId) {

@@ -24,7 +24,7 @@ const FOOTERS = [
   'THANK YOU, PLEASE COME AGAIN',
   'GOODS SOLD ARE NOT RETURNABLE',
   'THANK YOU FOR SHOPPING WITH US',
-  'Thank you! Please come again.',
+  'Have a nice day!',
   'PLEASE KEEP THIS RECEIPT',
   'EXCHANGE WITHIN 7 DAYS WITH RECEIPT',
 ];
@@ -125,7 +125,11 @@ function draw(ctx: Ctx): void {
     y += lead;
   } else {
     const w = put(ctx, dv, m, y, { size });
-    if (r) c.text(r.time, m + w + c.widthOf('  ', size) * 1.6, y, { size });
+    const tw = r
+      ? c.text(r.time, m + w + c.widthOf('  ', size) * 1.6, y, { size }) + c.widthOf('  ', size) * 1.6
+      : 0;
+    // The number goes to the right of date and time when there is room, else on its own line.
+    if (m + w + tw + c.widthOf(inv.number, size) + size * 2 > W - m) y += lead;
     put(ctx, V.text('invoice_number', inv.number), W - m, y, { size, align: 'right' });
     y += lead;
   }
@@ -225,8 +229,11 @@ function draw(ctx: Ctx): void {
     const c1 = m;
     const c3 = right;
     const c2 = right - c.widthOf('00000.00', size) - size * 2;
-    c.text(rng.pick(['GST Summary', 'Tax Summary', 'GST SUMMARY']), c1, y, { size, bold: true });
-    c.text(`Amount(${inv.currency.symbol})`, c2, y, { size, align: 'right' });
+    const title = rng.pick(['GST Summary', 'Tax Summary', 'GST SUMMARY']);
+    const amountCap = `Amount(${inv.currency.symbol})`;
+    c.text(title, c1, y, { size, bold: true });
+    if (c1 + c.widthOf(title, size, true) + size > c2 - c.widthOf(amountCap, size)) y += lead;
+    c.text(amountCap, c2, y, { size, align: 'right' });
     c.text(`Tax(${inv.currency.symbol})`, c3, y, { size, align: 'right' });
     y += lead;
     for (const t of inv.taxes) {

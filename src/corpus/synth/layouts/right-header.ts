@@ -47,6 +47,7 @@ function draw(ctx: Ctx): void {
   const sh = partyBlock(ctx, inv.supplier, 'supplier', W - m - lh - st.size, y, {
     align: 'right',
     nameSize: ns,
+    width: W * 0.45,
     extras: rng.sample(['phone', 'email', 'web', 'vat'] as const, rng.int(2, 4)),
   });
   const ts = fitSize(ctx, titleVal(ctx).text, W * 0.42, st.big * 0.9);

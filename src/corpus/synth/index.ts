@@ -83,7 +83,11 @@ const bump = (r: Record<string, number>, k: string) => {
 
 function printedForms(gen: GeneratedDoc): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const e of gen.entities) (out[e.field] ??= []).push(printedText(e));
+  for (const e of gen.entities) {
+    const list = out[e.field] ?? [];
+    list.push(printedText(e));
+    out[e.field] = list;
+  }
   return out;
 }
 

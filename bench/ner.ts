@@ -122,6 +122,7 @@ try {
   for (let i = 0; i < 5; i++) await runNer(doc, { modelDir: dir, threads: 1 });
   const runs = await timeAsync(() => runNer(doc, { modelDir: dir, threads: 1 }), reps);
   const median = runs[Math.floor(runs.length / 2)] as number;
+  const best = runs[0] as number;
   const p90 = runs[Math.floor(runs.length * 0.9)] as number;
   const cfg =
     'cfg' in model ? (model as { cfg: typeof DEFAULT_FEATURIZER_CONFIG }).cfg : DEFAULT_FEATURIZER_CONFIG;
@@ -131,17 +132,24 @@ try {
   console.log(
     `model ${dir} (${model.kind}, sha256 ${model.info.sha256.slice(0, 12)}), 1 thread, ${nWords} words/page`,
   );
-  console.log(
-    `ner per page (runNer: featurize + onnx + decode)  median ${median.toFixed(2)} ms, p90 ${p90.toFixed(2)} ms`,
+  const row = (name: string, ms: number, note: string) =>
+    console.log(`${name.padEnd(44)} ${ms.toFixed(2).padStart(8)} ms   ${note}`);
+  row(
+    'ner per page, median (featurize + onnx + decode)',
+    median,
+    `${(median / TARGET_MS).toFixed(2)}× the ${TARGET_MS} ms target (≤ 1.00 meets it)`,
   );
-  console.log(
-    `  vs target ${TARGET_MS} ms:                         ${(median / TARGET_MS).toFixed(2)}× (≤ 1.00 meets it)`,
+  row(
+    'ner per page, best',
+    best,
+    `${(best / TARGET_MS).toFixed(2)}× the target (a loaded machine inflates the median)`,
   );
-  console.log(
-    `  featurizer alone ${featMs.toFixed(2)} ms:                 ${(median / featMs).toFixed(1)}× the featurizer`,
-  );
-  console.log(
-    `  JS matmul ${nWords}×128·128×128 ${mmMs.toFixed(2)} ms:        ${(median / mmMs).toFixed(2)}× one plain layer`,
+  row('ner per page, p90', p90, '');
+  row('reference: featurizer alone', featMs, `ner = ${(median / featMs).toFixed(1)}× the featurizer`);
+  row(
+    `reference: JS matmul ${nWords}×128·128×128`,
+    mmMs,
+    `ner = ${(median / mmMs).toFixed(2)}× one plain layer`,
   );
 } finally {
   await closeNer();

@@ -58,7 +58,7 @@ class InvoiceNer(nn.Module):
         shape_features: int,
         max_len: int,
         d: int = 128,
-        layers: int = 3,
+        layers: int = 2,
         heads: int = 4,
         ff: int = 256,
         emb: int = 32,

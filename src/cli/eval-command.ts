@@ -9,7 +9,7 @@ import { formatScore, type Prediction, scoreSet } from '../eval/score.js';
 import { countPage, type EntityCounts, formatEntityReport, goldPages } from '../eval/tokens.js';
 import { corpusSources, readCorpusFile } from '../ner/export-arrays.js';
 import { runNer } from '../ner/ner.js';
-import { extractFile } from '../pipeline.js';
+import { closePipeline, extractFile } from '../pipeline.js';
 import { parseCommandArgs } from './args.js';
 import { runFiles } from './run-files.js';
 
@@ -24,6 +24,15 @@ per-field precision, recall, F1, the micro average, and seconds per document.
   --tokens   entity-level (seqeval-style) scores of the NER model on a token-labeled corpus split`;
 
 export async function evalCommand(argv: string[]): Promise<undefined> {
+  try {
+    await evaluate(argv);
+  } finally {
+    await closePipeline();
+  }
+  return undefined;
+}
+
+async function evaluate(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(argv, {
     model: { type: 'string' },
     limit: { type: 'string' },
@@ -84,7 +93,6 @@ export async function evalCommand(argv: string[]): Promise<undefined> {
       );
     }
   }
-  return undefined;
 }
 
 async function tokenEval(

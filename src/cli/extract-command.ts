@@ -1,7 +1,7 @@
 /** `invex extract FILE...`: the main job — every input file to the output contract (schemas/invoice.schema.json). */
 import { config } from '../config.js';
 import { InvexError } from '../errors.js';
-import { extractFile } from '../pipeline.js';
+import { closePipeline, extractFile } from '../pipeline.js';
 import { parseCommandArgs, parseFormat, parseOcrMode } from './args.js';
 import { type RunFilesSummary, runFiles } from './run-files.js';
 
@@ -30,8 +30,12 @@ export async function extractCommand(argv: string[]): Promise<RunFilesSummary> {
     ...(typeof values.password === 'string' ? { password: values.password } : {}),
     ...(typeof values.model === 'string' ? { ner: { modelDir: values.model } } : {}),
   };
-  return runFiles(positionals, (file) => extractFile(file, opts), {
-    format: parseFormat(values.format),
-    concurrency: config().ocrWorkers,
-  });
+  try {
+    return await runFiles(positionals, (file) => extractFile(file, opts), {
+      format: parseFormat(values.format),
+      concurrency: config().ocrWorkers,
+    });
+  } finally {
+    await closePipeline();
+  }
 }

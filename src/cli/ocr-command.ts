@@ -1,7 +1,7 @@
 /** `invex ocr FILE...`: the debug view of the front end — every page's words with boxes. */
 import { config } from '../config.js';
 import { InvexError } from '../errors.js';
-import { readDocumentFile } from '../pipeline.js';
+import { closePipeline, readDocumentFile } from '../pipeline.js';
 import { parseCommandArgs, parseFormat, parseOcrMode } from './args.js';
 import { type RunFilesSummary, runFiles } from './run-files.js';
 
@@ -26,15 +26,19 @@ export async function ocrCommand(argv: string[]): Promise<RunFilesSummary> {
     lang: typeof values.lang === 'string' ? values.lang : config().ocrLang,
     ...(typeof values.password === 'string' ? { password: values.password } : {}),
   };
-  return runFiles(
-    positionals,
-    async (file) => {
-      const { result, timings_ms } = await readDocumentFile(file, opts);
-      return {
-        document: { id: result.id, media_type: result.mediaType, pages: result.pages },
-        timings_ms,
-      };
-    },
-    { format: parseFormat(values.format), concurrency: config().ocrWorkers },
-  );
+  try {
+    return await runFiles(
+      positionals,
+      async (file) => {
+        const { result, timings_ms } = await readDocumentFile(file, opts);
+        return {
+          document: { id: result.id, media_type: result.mediaType, pages: result.pages },
+          timings_ms,
+        };
+      },
+      { format: parseFormat(values.format), concurrency: config().ocrWorkers },
+    );
+  } finally {
+    await closePipeline();
+  }
 }

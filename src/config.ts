@@ -49,7 +49,7 @@ const schema = z.object({
   // Queue (BullMQ): key prefix, retries and retention of finished jobs.
   INVEX_QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . -')
+    .regex(/^[A-Za-z0-9_.{}-]+$/, 'letters, digits, _ . - and {} (a Redis Cluster hash tag)')
     .default('invex'),
   INVEX_QUEUE_ATTEMPTS: int(3),
   INVEX_QUEUE_BACKOFF_MS: int(2000),

@@ -45,7 +45,10 @@ export function ingestProcessor(rt: QueueRuntime, store: Store): Processor<Docum
         pages_total: doc.pages.length,
         pages_text: doc.pages.length - ocrPages.length,
       }));
-      if (!updated) return { deleted: true };
+      if (!updated) {
+        await store.delete(keys.prefix); // deleted while we worked: leave nothing behind
+        return { deleted: true };
+      }
       await addPagesFlow(rt, hex, ocrPages);
       return { pages: doc.pages.length, ocr_pages: ocrPages.length, ms };
     } catch (err) {

@@ -160,6 +160,9 @@ export async function batchCommand(argv: string[]): Promise<RunFilesSummary> {
     const { QueueRuntime } = await import('../queue/runtime.js');
     const { queueSettings } = await import('../queue/settings.js');
     rt = QueueRuntime.open(queueSettings());
+    if (!(await rt.waitUntilConnected(10_000))) {
+      throw new InvexError('INVEX_E_UNAVAILABLE', `Redis does not answer at ${rt.settings.redisUrl}`);
+    }
     if ((await rt.queues.ingest.getWorkersCount()) === 0) {
       process.stderr.write("invex batch: no worker is listening on the queue yet; start 'invex worker'\n");
     }

@@ -1,10 +1,12 @@
 /**
  * Printed amounts → decimal strings ("-1234.50"). Never floats: decimal.js carries the value.
- * Handles 1,234.56 · 1.234,56 · 1 234,56 · 1'234.56 · -12.00 · 12.00- · (12.00) · 12,- · currency
- * before or after, and OCR letter/digit confusions inside the number.
+ * Handles 1,234.56 · 1.234,56 · 1 234,56 · 1'234.56 · -12.00 · 12.00- · (12.00) · 12.00 CR · 12,- ·
+ * currency before or after. One grammar and one set of readings serve both callers: parseAmount (assemble:
+ * OCR letter/digit repair, one value chosen with the document's separator) and amountReadings (the corpus
+ * matcher: every value an exact printed form may stand for).
  */
 import { Decimal } from 'decimal.js';
-import { currencyFromText, stripCurrency } from './currency.js';
+import { CURRENCY_MARK, currencyFromText } from './currency.js';
 
 export type DecimalSeparator = '.' | ',';
 
@@ -19,7 +21,7 @@ export interface ParsedAmount {
   ambiguous: boolean;
 }
 
-// Letters OCR reads in place of digits; applied only to tokens that already hold a digit.
+// Letters OCR reads in place of digits; applied only inside the number of an OCR'd amount.
 const OCR_DIGITS: Record<string, string> = {
   O: '0',
   o: '0',
@@ -35,85 +37,139 @@ const OCR_DIGITS: Record<string, string> = {
   Z: '2',
   z: '2',
 };
-const GROUPING = /[\s\u00a0\u202f'’`´]/g;
-const MINUS = /[-−–]/;
+// Spaces and apostrophes only ever group thousands; dots and commas may group or be the decimal mark.
+const SPACED = /[\s'’`´]/;
+
+/**
+ * A printed amount: optional sign or parenthesis, a currency mark before or after, the number, `,-` or `.–`
+ * for whole units (German and Swiss price style), and a trailing minus, parenthesis or `CR` (credit).
+ */
+function amountGrammar(digit: string, tail: string): RegExp {
+  const cur = `(?:(?:${CURRENCY_MARK})\\s*)?`;
+  return new RegExp(
+    `^(?<pre>[-+(]?)\\s*${cur}(?<sign>[-+(]?)\\s*(?<core>${digit}(?:${digit}|[.,\\s'’\`´])*?)(?<dash>[.,]\\s?-+)?\\s*(?<minus>-)?\\s*${cur}(?<post>-|\\)|[Cc][Rr])?${tail}$`,
+    'u',
+  );
+}
+const PRINTED = amountGrammar('\\d', '');
+// OCR'd text: letters read for digits inside the number, and stray `:`/`;` after it.
+const OCR_READ = amountGrammar('[\\dODQSsoIil|BZz]', '[:;]?');
 
 interface Parts {
   core: string;
   negative: boolean;
+  /** `12,-`: the separator stands for whole units, there are no decimals. */
+  whole: boolean;
 }
 
-function signAndCore(text: string): Parts | undefined {
-  let s = stripCurrency(text).trim();
-  let negative = false;
-  if (/^\(.*\)$/.test(s)) {
-    negative = true;
-    s = s.slice(1, -1).trim();
+function splitAmount(text: string, ocr: boolean): Parts | undefined {
+  const s = text
+    .normalize('NFKC')
+    .replace(/[\u2012\u2013\u2212]/g, '-')
+    .trim();
+  const g = (ocr ? OCR_READ : PRINTED).exec(s)?.groups;
+  if (!g) return undefined;
+  const { pre = '', sign = '', minus = '', post = '' } = g;
+  const opened = (pre === '(' ? 1 : 0) + (sign === '(' ? 1 : 0);
+  if (opened !== (post === ')' ? 1 : 0)) return undefined;
+  let core = (g.core ?? '').trim();
+  if (!/\d/.test(core)) return undefined;
+  if (ocr) core = core.replace(/[ODQSsoIil|BZz]/g, (c) => OCR_DIGITS[c] ?? c);
+  const negative =
+    opened > 0 || pre === '-' || sign === '-' || minus === '-' || post === '-' || post.toUpperCase() === 'CR';
+  return { core, negative, whole: g.dash !== undefined };
+}
+
+const SPLITTERS = new Map<string, RegExp>();
+
+/** Drops thousands separators (`sep`, a regex class body, and runs of spaces); undefined unless 1–3, then 3-digit groups. */
+function ungroup(s: string, sep: string): string | undefined {
+  let re = SPLITTERS.get(sep);
+  if (!re) {
+    re = new RegExp(`\\s+|[${sep}]`);
+    SPLITTERS.set(sep, re);
   }
-  if (MINUS.test(s[0] ?? '')) {
-    negative = !negative;
-    s = s.slice(1).trim();
-  } else if (s.startsWith('+')) s = s.slice(1).trim();
-  // `12,-` / `12.–` mean whole units (German and Swiss price style).
-  s = s.replace(/^(\d[\d.,'\s]*)[.,]\s*[-−–]+$/, '$1.00');
-  if (MINUS.test(s.at(-1) ?? '')) {
-    negative = !negative;
-    s = s.slice(0, -1).trim();
+  const groups = s.split(re);
+  if (groups.length === 1) return /^\d+$/.test(s) ? s : undefined;
+  const [first = '', ...rest] = groups;
+  return /^\d{1,3}$/.test(first) && rest.every((g) => /^\d{3}$/.test(g)) ? groups.join('') : undefined;
+}
+
+interface Reading {
+  /** Plain digits with an optional dot decimal. */
+  plain: string;
+  /** The decimal separator this reading takes, when it takes one. */
+  sep?: DecimalSeparator;
+}
+
+/**
+ * The readings of a number's digits: the last dot or comma as the decimal mark (grouping before it with the
+ * other mark, spaces or apostrophes, one kind only), and, for a lone kind of separator before exactly three
+ * digits, that separator as thousands grouping (`1.234` is 1.234 or 1234).
+ */
+function readingsOf(core: string, whole: boolean): Reading[] {
+  if (whole) {
+    const w = ungroup(core, "'’`´.,");
+    return w === undefined ? [] : [{ plain: w }];
   }
-  s = s.replace(/[:;]$/, '');
-  if (!/\d/.test(s)) return undefined;
-  s = s.replace(/[ODQSsoIil|BZz]/g, (c) => OCR_DIGITS[c] ?? c);
-  if (!/^\d[\d.,\s\u00a0\u202f'’`´]*$/.test(s) || !/\d$/.test(s)) return undefined;
-  // Spaces and apostrophes only ever group thousands: "80,00 80,00" is two numbers, not one.
-  if (/[\s\u00a0\u202f'’`´]/.test(s) && !/^\d{1,3}([\s\u00a0\u202f'’`´]+\d{3})+([.,]\d+)?$/.test(s))
-    return undefined;
-  return { core: s.replace(GROUPING, ''), negative };
+  const decPos = Math.max(core.lastIndexOf('.'), core.lastIndexOf(','));
+  if (decPos < 0) {
+    const w = ungroup(core, "'’`´");
+    return w === undefined ? [] : [{ plain: w }];
+  }
+  const sep = core[decPos] as DecimalSeparator;
+  const group = sep === '.' ? ',' : '.';
+  const head = core.slice(0, decPos);
+  const tail = core.slice(decPos + 1);
+  if (!/^\d+$/.test(tail)) return [];
+  const out: Reading[] = [];
+  if (!head.includes(sep) && !(SPACED.test(head) && head.includes(group))) {
+    const h = ungroup(head, `'’\`´\\${group}`);
+    if (h !== undefined) out.push({ plain: `${h}.${tail}`, sep });
+  }
+  if (tail.length === 3 && /^[\d.,]+$/.test(core) && !core.includes(group) && !/^0+$/.test(head)) {
+    const w = ungroup(core, `\\${sep}`);
+    if (w !== undefined) out.push({ plain: w });
+  }
+  return out;
 }
 
-/** Which separator is the decimal one; `hint` is the document's separator for the ambiguous "1.234". */
-function decimalSeparatorOf(
-  core: string,
-  hint?: DecimalSeparator,
-): { sep?: DecimalSeparator; ambiguous: boolean } {
-  const lastDot = core.lastIndexOf('.');
-  const lastComma = core.lastIndexOf(',');
-  if (lastDot >= 0 && lastComma >= 0) return { sep: lastDot > lastComma ? '.' : ',', ambiguous: false };
-  const sep: DecimalSeparator | undefined = lastDot >= 0 ? '.' : lastComma >= 0 ? ',' : undefined;
-  if (sep === undefined) return { ambiguous: false };
-  if (core.split(sep).length > 2) return { ambiguous: false }; // 1.234.567: grouping only
-  if (core.length - core.lastIndexOf(sep) - 1 !== 3 || /^0[.,]/.test(core)) return { sep, ambiguous: false };
-  // Without evidence a lone separator before 3 digits groups thousands: invoices rarely print 3 decimals.
-  return hint === sep ? { sep, ambiguous: true } : { ambiguous: true };
-}
-
-/** Grouping separators, where present, must split the integer part into 3-digit groups. */
-function groupedWell(core: string, sep: DecimalSeparator | undefined): boolean {
-  const integer = sep === undefined ? core : core.slice(0, core.lastIndexOf(sep));
-  const group =
-    sep === '.' ? ',' : sep === ',' ? '.' : /[.,]/.test(integer) ? integer.replace(/\d/g, '')[0] : undefined;
-  if (group === undefined || !integer.includes(group)) return true;
-  return integer.split(group).every((g, i) => (i === 0 ? /^\d{1,3}$/.test(g) : /^\d{3}$/.test(g)));
-}
-
-export function parseAmount(text: string, hint?: DecimalSeparator): ParsedAmount | undefined {
-  const parts = signAndCore(text);
-  if (!parts) return undefined;
-  const { core } = parts;
-  const { sep, ambiguous } = decimalSeparatorOf(core, hint);
-  const plain =
-    sep === '.'
-      ? core.replace(/,/g, '')
-      : sep === ','
-        ? core.replace(/\./g, '').replace(',', '.')
-        : core.replace(/[.,]/g, '');
-  if (!/^\d+(\.\d+)?$/.test(plain) || !groupedWell(core, sep)) return undefined;
+/** A reading as an EVAL.md amount: dot decimal, no grouping, at least two decimals, no `-0.00`. */
+function format(plain: string, negative: boolean): string {
   let d = new Decimal(plain);
-  if (parts.negative && !d.isZero()) d = d.negated();
-  const out: ParsedAmount = { value: d.toFixed(Math.max(2, d.decimalPlaces())), ambiguous };
+  if (negative && !d.isZero()) d = d.negated();
+  return d.toFixed(Math.max(2, d.decimalPlaces()));
+}
+
+/**
+ * The amount an OCR'd or printed text holds, with OCR letter/digit confusions inside the number repaired.
+ * `hint` is the document's decimal separator, deciding the ambiguous "1.234" (grouping without it: invoices
+ * rarely print 3 decimals).
+ */
+export function parseAmount(text: string, hint?: DecimalSeparator): ParsedAmount | undefined {
+  const parts = splitAmount(text, true);
+  if (!parts) return undefined;
+  const readings = readingsOf(parts.core, parts.whole);
+  const ambiguous = readings.length > 1;
+  // Two readings: the decimal one only when the document's separator is that one, else grouping.
+  const r = ambiguous ? (readings.find((x) => x.sep === hint) ?? readings.find((x) => !x.sep)) : readings[0];
+  if (!r) return undefined;
+  const out: ParsedAmount = { value: format(r.plain, parts.negative), ambiguous };
   const currency = currencyFromText(text);
   if (currency !== undefined) out.currency = currency;
-  if (sep !== undefined) out.decimalSeparator = sep;
+  if (r.sep !== undefined) out.decimalSeparator = r.sep;
   return out;
+}
+
+/**
+ * Every value a printed amount may stand for, as decimal strings: both readings of an ambiguous `1.234`
+ * ("1.234", "1234.00"), one for the rest, none when the text is not an amount or its grouping is invalid
+ * (`1,23,456`). Exact printed forms only: no OCR letter repair, which the caller may try and weigh itself.
+ */
+export function amountReadings(text: string): string[] {
+  const parts = splitAmount(text, false);
+  if (!parts) return [];
+  return [...new Set(readingsOf(parts.core, parts.whole).map((r) => format(r.plain, parts.negative)))];
 }
 
 /** The decimal separator a document uses, by majority over its unambiguous amounts. */

@@ -3,7 +3,7 @@
  * by country evidence (the supplier's VAT prefix, IBAN country or address), else the most common one.
  */
 
-/** ISO codes we recognise when printed as such (the common invoicing currencies). */
+/** ISO codes we recognise when printed anywhere in a text (the common invoicing currencies). */
 export const ISO_CODES = [
   'EUR',
   'USD',
@@ -37,26 +37,52 @@ export const ISO_CODES = [
   'THB',
   'IDR',
   'PHP',
+  'KRW',
+  'VND',
+  'HRK',
 ] as const;
 
-// Symbol → candidates, first = default when no country evidence helps.
-const SYMBOLS: [RegExp, string[]][] = [
-  [/€/, ['EUR']],
-  [/£/, ['GBP']],
-  [/₹/, ['INR']],
-  [/zł/i, ['PLN']],
-  [/Kč/, ['CZK']],
-  [/Ft\b/, ['HUF']],
-  [/\bRM\b|^RM(?=\d)/, ['MYR']],
-  [/\bS\$/, ['SGD']],
-  [/\bHK\$/, ['HKD']],
-  [/\bA\$|\bAU\$/, ['AUD']],
-  [/\bC\$|\bCA\$/, ['CAD']],
-  [/\bUS\$/, ['USD']],
-  [/\bCHF\b|\bSFr\.?|\bFr\.\s/, ['CHF']],
-  [/\$/, ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN']],
-  [/¥|\bYen\b/i, ['JPY', 'CNY']],
-  [/\bkr\.?\b|\bkr(?=\d)/i, ['SEK', 'NOK', 'DKK']],
+/** Codes that are also words or OCR debris (`COP'E` for COME): currencies only as a word or beside an amount. */
+const WORDLIKE_CODES = ['ARS', 'CLP', 'COP'];
+
+/** A printed currency mark other than an ISO code. */
+interface Mark {
+  /** Where the mark stands inside a text. */
+  re: RegExp;
+  /** Candidates, first = default when no country evidence helps. */
+  codes: string[];
+  /** The mark as a word of its own, upper case, without a trailing dot (`kr.` → `KR`). */
+  tokens: string[];
+  /** An abbreviation that is also another word (`FR`: France, in VAT ids and IBANs): never glued to digits. */
+  apart?: boolean;
+}
+
+const MARKS: Mark[] = [
+  { re: /€/, codes: ['EUR'], tokens: ['€'] },
+  { re: /£/, codes: ['GBP'], tokens: ['£'] },
+  { re: /₹/, codes: ['INR'], tokens: ['₹'] },
+  { re: /₩/, codes: ['KRW'], tokens: ['₩'] },
+  { re: /₺/, codes: ['TRY'], tokens: ['₺'] },
+  { re: /₽/, codes: ['RUB'], tokens: ['₽'] },
+  { re: /₪/, codes: ['ILS'], tokens: ['₪'] },
+  { re: /฿/, codes: ['THB'], tokens: ['฿'] },
+  { re: /₫/, codes: ['VND'], tokens: ['₫'] },
+  { re: /₱/, codes: ['PHP'], tokens: ['₱'] },
+  // `ZL`: zł with the stroke lost (OCR, ASCII-only printers); a word or beside an amount, not inside text.
+  { re: /zł/i, codes: ['PLN'], tokens: ['ZŁ', 'ZL'] },
+  { re: /Kč/, codes: ['CZK'], tokens: ['KČ'] },
+  { re: /Ft\b/, codes: ['HUF'], tokens: ['FT'] },
+  { re: /\bRM\b|^RM(?=\d)/, codes: ['MYR'], tokens: ['RM'] },
+  { re: /\bS\$/, codes: ['SGD'], tokens: ['S$'] },
+  { re: /\bHK\$/, codes: ['HKD'], tokens: ['HK$'] },
+  { re: /\bA\$|\bAU\$/, codes: ['AUD'], tokens: ['A$', 'AU$'] },
+  { re: /\bC\$|\bCA\$/, codes: ['CAD'], tokens: ['C$', 'CA$'] },
+  { re: /\bUS\$/, codes: ['USD'], tokens: ['US$'] },
+  { re: /\bR\$/, codes: ['BRL'], tokens: ['R$'] },
+  { re: /\bCHF\b|\bSFr\.?|\bFr\.\s/, codes: ['CHF'], tokens: ['SFR', 'FR'], apart: true },
+  { re: /\$/, codes: ['USD', 'CAD', 'AUD', 'NZD', 'SGD', 'HKD', 'MXN'], tokens: ['$'] },
+  { re: /¥|\bYen\b/i, codes: ['JPY', 'CNY'], tokens: ['¥', 'YEN'] },
+  { re: /\bkr\.?\b|\bkr(?=\d)/i, codes: ['SEK', 'NOK', 'DKK'], tokens: ['KR'] },
 ];
 
 const COUNTRY_CURRENCY: Record<string, string> = {
@@ -105,7 +131,8 @@ const COUNTRY_CURRENCY: Record<string, string> = {
 
 // Compiled once: these run for every amount-like word of every page.
 const CODE_RE = ISO_CODES.map((code) => [code, new RegExp(`(^|[^A-Z])${code}([^A-Z]|$)`)] as const);
-const CODE_STRIP = new RegExp(`(^|[^A-Za-z])(?:${ISO_CODES.join('|')})(?=[^A-Za-z]|$)`, 'g');
+const ISO_SET: ReadonlySet<string> = new Set([...ISO_CODES, ...WORDLIKE_CODES]);
+const TOKEN_MARKS = new Map(MARKS.flatMap((m) => m.tokens.map((t) => [t, m] as const)));
 
 export interface CurrencyEvidence {
   code: string;
@@ -113,18 +140,20 @@ export interface CurrencyEvidence {
   basis: 'code' | 'symbol' | 'symbol+country' | 'symbol-default' | 'country';
 }
 
+/** Picks among a mark's candidate currencies with the country's currency, else the most common one. */
+function resolveMark(codes: readonly string[], country?: string): CurrencyEvidence {
+  const first = codes[0] as string;
+  if (codes.length === 1) return { code: first, basis: 'symbol' };
+  const byCountry = country ? COUNTRY_CURRENCY[country.toUpperCase()] : undefined;
+  if (byCountry && codes.includes(byCountry)) return { code: byCountry, basis: 'symbol+country' };
+  return { code: first, basis: 'symbol-default' };
+}
+
 /** The currency printed in a piece of text, using a country (ISO 3166 alpha-2) to resolve shared symbols. */
 export function detectCurrency(text: string, country?: string): CurrencyEvidence | undefined {
   const upper = text.toUpperCase();
   for (const [code, re] of CODE_RE) if (re.test(upper)) return { code, basis: 'code' };
-  for (const [re, candidates] of SYMBOLS) {
-    if (!re.test(text)) continue;
-    const first = candidates[0] as string;
-    if (candidates.length === 1) return { code: first, basis: 'symbol' };
-    const byCountry = country ? COUNTRY_CURRENCY[country.toUpperCase()] : undefined;
-    if (byCountry && candidates.includes(byCountry)) return { code: byCountry, basis: 'symbol+country' };
-    return { code: first, basis: 'symbol-default' };
-  }
+  for (const m of MARKS) if (m.re.test(text)) return resolveMark(m.codes, country);
   return undefined;
 }
 
@@ -133,15 +162,38 @@ export function currencyFromText(text: string, country?: string): string | undef
   return detectCurrency(text, country)?.code;
 }
 
+/**
+ * The currency one whole word stands for (`€`, `eur`, `RM`, `kr.`, `zl`), if it is nothing but a currency
+ * mark: unlike detectCurrency, `RM12.00` or `EURO` are not currency words.
+ */
+export function currencyOfToken(token: string, country?: string): string | undefined {
+  const t = token.normalize('NFKC').trim().toUpperCase().replace(/\.$/, '');
+  if (ISO_SET.has(t)) return t;
+  const mark = TOKEN_MARKS.get(t);
+  return mark ? resolveMark(mark.codes, country).code : undefined;
+}
+
 /** The currency a country uses, for documents that print none. */
 export function currencyOfCountry(country: string): string | undefined {
   return COUNTRY_CURRENCY[country.toUpperCase()];
 }
 
-/** Removes currency codes and symbols from a printed amount. */
-export function stripCurrency(text: string): string {
-  return text
-    .replace(CODE_STRIP, '$1')
-    .replace(/US\$|S\$|HK\$|A\$|AU\$|C\$|CA\$|SFr\.?|Fr\.(?=\s)|zł|Kč|Ft\b|[€£₹$¥]/g, '')
-    .replace(/\bRM|\bkr\.?/gi, '');
-}
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyCase = (s: string) =>
+  [...s]
+    .map((c) => (c.toLowerCase() === c.toUpperCase() ? escapeRe(c) : `[${c.toLowerCase()}${c}]`))
+    .join('');
+
+/**
+ * Regex source (for a `u` regex) of one currency mark beside or glued to a printed amount, any case: an ISO
+ * code, not run on into a word (`EURO5` is no amount), or a symbol or abbreviation, letter ones with an
+ * optional dot (`Fr.`, `kr.`) and glued to anything (`RMl2.00`: OCR's l for 1) unless `apart`. Longest first: `US$` before `$`.
+ */
+export const CURRENCY_MARK = [...TOKEN_MARKS.keys(), ...ISO_SET]
+  .sort((a, b) => b.length - a.length)
+  .map((t) => {
+    if (ISO_SET.has(t)) return `${anyCase(t)}(?!\\p{L})`;
+    if (TOKEN_MARKS.get(t)?.apart) return `${anyCase(t)}\\.?(?![\\p{L}\\p{N}])`;
+    return /\p{L}$/u.test(t) ? `${anyCase(t)}\\.?` : anyCase(t);
+  })
+  .join('|');

@@ -12,32 +12,43 @@ export interface ParsedDate {
   order: DateOrder | 'named';
 }
 
-// Month names and abbreviations: en, de, fr, es, it, nl (accents folded before lookup).
+// Month names and abbreviations, accents folded: en, de, fr, es, it, nl, pt, ms (Malaysian receipts).
 const MONTHS: Record<string, number> = {};
-const NAMES: [number, string[]][] = [
-  [1, ['january', 'jan', 'januar', 'janner', 'janvier', 'janv', 'enero', 'ene', 'gennaio', 'gen', 'januari']],
-  [2, ['february', 'feb', 'februar', 'feber', 'fevrier', 'fevr', 'fev', 'febrero', 'febbraio', 'februari']],
-  [3, ['march', 'mar', 'marz', 'maerz', 'mrz', 'mars', 'marzo', 'maart', 'mrt']],
-  [4, ['april', 'apr', 'avril', 'avr', 'abril', 'abr', 'aprile']],
-  [5, ['may', 'mai', 'mayo', 'maggio', 'mag', 'mei']],
-  [6, ['june', 'jun', 'juni', 'juin', 'junio', 'giugno', 'giu']],
-  [7, ['july', 'jul', 'juli', 'juillet', 'juil', 'julio', 'luglio', 'lug']],
-  [8, ['august', 'aug', 'aout', 'agosto', 'ago', 'augustus']],
-  [9, ['september', 'sep', 'sept', 'septembre', 'septiembre', 'settembre', 'set']],
-  [10, ['october', 'oct', 'oktober', 'okt', 'octobre', 'octubre', 'ottobre', 'ott']],
-  [11, ['november', 'nov', 'novembre', 'noviembre']],
-  [12, ['december', 'dec', 'dezember', 'dez', 'decembre', 'diciembre', 'dic', 'dicembre']],
+const NAMES = [
+  'january jan januar janner janvier janv enero ene gennaio gen januari janeiro',
+  'february feb februar febr feber fevrier fevr fev febrero febbraio februari fevereiro',
+  'march mar marz maerz mrz mars marzo maart mrt marco mac',
+  'april apr avril avr abril abr aprile',
+  'may mai mayo maggio mag mei maio',
+  'june jun juni juin junio giugno giu junho',
+  'july jul juli juillet juil julio luglio lug julho julai',
+  'august aug aout agosto ago augustus ogos',
+  'september sep sept septembre septiembre setiembre settembre set setembro',
+  'october oct oktober okt octobre octubre ottobre ott outubro out',
+  'november nov novembre noviembre novembro',
+  'december dec dezember dez decembre diciembre dic dicembre dezembro disember dis',
 ];
-for (const [m, names] of NAMES) for (const n of names) MONTHS[n] = m;
+NAMES.forEach((names, i) => {
+  for (const n of names.split(' ')) MONTHS[n] = i + 1;
+});
 
-const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+/** Accents stripped, compatibility forms folded, lower case, dashes as `-`: the form every pattern reads. */
+const fold = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2012\u2013\u2212]/g, '-');
 
 function daysIn(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-function iso(y: number, m: number, d: number): string | undefined {
-  if (m < 1 || m > 12 || d < 1 || y < 1900 || y > 2199 || d > daysIn(y, m)) return undefined;
+// Years past 2099 on an invoice are OCR slips (2118 for 2018), not dates.
+function iso(y: number, m: number | undefined, d: number): string | undefined {
+  if (m === undefined || m < 1 || m > 12 || d < 1 || y < 1900 || y > 2099 || d > daysIn(y, m))
+    return undefined;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
@@ -45,63 +56,102 @@ function iso(y: number, m: number, d: number): string | undefined {
 const fullYear = (y: string) =>
   y.length === 2 ? (Number(y) < 70 ? 2000 + Number(y) : 1900 + Number(y)) : Number(y);
 
-const NUMERIC = /(?<!\d)(\d{1,4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{2,4})(?!\d)/;
-const COMPACT = /(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)/;
-const NAMED_DMY =
-  /(?<![\p{L}\d])(\d{1,2})(?:st|nd|rd|th|er|º|°)?\.?[\s\-/.]*(?:de\s+)?(\p{L}{3,10})\.?[\s\-/.,]*(?:de[l]?\s+)?(\d{2,4})(?!\d)/u;
-const NAMED_MDY = /(?<![\p{L}])(\p{L}{3,10})\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s*(\d{4})(?!\d)/u;
+// Day or month first (`03/11/2017`, `3.11.17`); not part of a longer run of numbers (`1.2.2017.5`) unless a
+// time follows (`07/04/2018-18:11:05`).
+const NUMERIC = /(?<!\d)(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?!\d|[./-]\d(?!\d?:))/g;
+// A four-digit year glued to a time: `25/12/20188:13:39`.
+const NUMERIC_TIME = /(?<!\d)(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?=\d{1,2}:\d{2})/g;
+const YEAR_FIRST = /(?<!\d)(\d{4})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?!\d)/g;
+const COMPACT = /(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g;
+// Longest names first so that `sept` wins over `sep`.
+const MONTH_ALT = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
+const NAMED_DMY = new RegExp(
+  String.raw`(?<![\d\p{L}])(\d{1,2})(?:st|nd|rd|th|er|º|°|\.)?[\s./,-]*(?:de\s+)?(${MONTH_ALT})(?!\p{L})\.?[\s./,-]*(?:de\s+|del\s+)?'?(\d{4}|\d{2})(?!\d)`,
+  'gu',
+);
+const NAMED_MDY = new RegExp(
+  String.raw`(?<!\p{L})(${MONTH_ALT})(?!\p{L})\.?[\s./-]*(\d{1,2})(?:st|nd|rd|th)?[\s,./-]+(\d{4})(?!\d)`,
+  'gu',
+);
 
-/** Every plausible reading of the first date in `text`, most likely first for the given order. */
-export function parseDate(text: string, order?: DateOrder): ParsedDate[] {
-  const t = text.replace(/[Oo](?=\d)|(?<=\d)[Oo]/g, '0');
-  const named = parseNamed(t);
-  if (named) return [named];
-  const m = NUMERIC.exec(t);
-  if (m) return parseNumeric(m[1] as string, m[3] as string, m[4] as string, m[2] === '.', order);
-  const c = COMPACT.exec(t);
-  if (c) {
-    const v = iso(Number(c[1]), Number(c[2]), Number(c[3]));
-    if (v) return [{ iso: v, ambiguous: false, order: 'YMD' }];
-  }
-  return [];
+/** One date-shaped match: its readings (day first, then month first where both are valid and differ). */
+interface Found {
+  /** Dots separate a day-first date (DIN 5008, European usage). */
+  dotted: boolean;
+  readings: { iso: string; order: DateOrder | 'named' }[];
 }
 
-function parseNamed(t: string): ParsedDate | undefined {
-  const dmy = NAMED_DMY.exec(t);
-  if (dmy) {
-    const month = MONTHS[fold(dmy[2] as string)];
-    const v = month ? iso(fullYear(dmy[3] as string), month, Number(dmy[1])) : undefined;
-    if (v) return { iso: v, ambiguous: false, order: 'named' };
-  }
-  const mdy = NAMED_MDY.exec(t);
-  if (mdy) {
-    const month = MONTHS[fold(mdy[1] as string)];
-    const v = month ? iso(Number(mdy[3]), month, Number(mdy[2])) : undefined;
-    if (v) return { iso: v, ambiguous: false, order: 'named' };
-  }
-  return undefined;
-}
-
-function parseNumeric(a: string, b: string, c: string, dotted: boolean, order?: DateOrder): ParsedDate[] {
+function numericFound(m: RegExpMatchArray): Found {
+  const [, a = '', sep, b = '', c = ''] = m;
   if (a.length === 4) {
     const v = iso(Number(a), Number(b), Number(c));
-    return v ? [{ iso: v, ambiguous: false, order: 'YMD' }] : [];
+    return { dotted: false, readings: v ? [{ iso: v, order: 'YMD' }] : [] };
   }
   const y = fullYear(c);
   const dmy = iso(y, Number(b), Number(a));
-  // Dotted numeric dates are day-first wherever they are written (DIN 5008 and European usage).
-  if (dotted) return dmy ? [{ iso: dmy, ambiguous: false, order: 'DMY' }] : [];
   const mdy = iso(y, Number(a), Number(b));
-  if (dmy && mdy && dmy !== mdy) {
-    const both: ParsedDate[] = [
-      { iso: dmy, ambiguous: true, order: 'DMY' },
-      { iso: mdy, ambiguous: true, order: 'MDY' },
-    ];
-    return order === 'MDY' ? both.reverse() : both;
+  const readings: Found['readings'] = [];
+  if (dmy) readings.push({ iso: dmy, order: 'DMY' });
+  if (mdy && mdy !== dmy) readings.push({ iso: mdy, order: 'MDY' });
+  return { dotted: sep === '.', readings };
+}
+
+/** Every date-shaped match of one pattern family in the folded text; numeric ones in text order. */
+function* found(t: string, kind: 'named' | 'numeric' | 'compact'): Generator<Found> {
+  if (kind === 'named') {
+    for (const m of t.matchAll(NAMED_DMY)) {
+      const v = iso(fullYear(m[3] as string), MONTHS[m[2] as string], Number(m[1]));
+      if (v) yield { dotted: false, readings: [{ iso: v, order: 'named' }] };
+    }
+    for (const m of t.matchAll(NAMED_MDY)) {
+      const v = iso(fullYear(m[3] as string), MONTHS[m[1] as string], Number(m[2]));
+      if (v) yield { dotted: false, readings: [{ iso: v, order: 'named' }] };
+    }
+  } else if (kind === 'numeric') {
+    const all = [...t.matchAll(NUMERIC), ...t.matchAll(NUMERIC_TIME), ...t.matchAll(YEAR_FIRST)];
+    for (const m of all.sort((a, b) => (a.index ?? 0) - (b.index ?? 0))) yield numericFound(m);
+  } else {
+    for (const m of t.matchAll(COMPACT)) {
+      const v = iso(Number(m[1]), Number(m[2]), Number(m[3]));
+      if (v) yield { dotted: false, readings: [{ iso: v, order: 'YMD' }] };
+    }
   }
-  if (dmy) return [{ iso: dmy, ambiguous: false, order: 'DMY' }];
-  if (mdy) return [{ iso: mdy, ambiguous: false, order: 'MDY' }];
+}
+
+/**
+ * Every plausible reading of the first date in `text`, most likely first for the given order. A named-month
+ * date wins over numeric ones; dotted numeric dates are day-first only.
+ */
+export function parseDate(text: string, order?: DateOrder): ParsedDate[] {
+  // OCR reads 0 as O beside digits: `2O19`, `O3.11`.
+  const t = fold(text.replace(/[Oo](?=\d)|(?<=\d)[Oo]/g, '0'));
+  for (const kind of ['named', 'numeric', 'compact'] as const) {
+    for (const f of found(t, kind)) {
+      const rs = f.dotted ? f.readings.filter((r) => r.order === 'DMY') : f.readings;
+      const [first, second] = rs;
+      if (!first) continue;
+      if (!second) return [{ iso: first.iso, ambiguous: false, order: first.order }];
+      const both = [first, second].map((r) => ({ iso: r.iso, ambiguous: true, order: r.order }));
+      return order === 'MDY' ? both.reverse() : both;
+    }
+  }
   return [];
+}
+
+/**
+ * Every ISO date a text can be read as, anywhere in it: both orders of an ambiguous numeric date (dotted
+ * ones too: a matcher wants every candidate, the caller weighs them), dates glued to a time
+ * (`25/12/20188:13:39`), named months in every language above. Exact printed forms: no OCR repair.
+ */
+export function dateReadings(text: string): string[] {
+  const t = fold(text);
+  const out = new Set<string>();
+  for (const kind of ['numeric', 'compact', 'named'] as const) {
+    for (const f of found(t, kind)) for (const r of f.readings) out.add(r.iso);
+  }
+  return [...out];
 }
 
 export interface OrderEvidence {

@@ -1,8 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { documentDecimalSeparator, parseAmount } from '../../../src/assemble/normalize/amount.js';
-import { currencyOfCountry, detectCurrency } from '../../../src/assemble/normalize/currency.js';
-import { inferDateOrder, parseDate } from '../../../src/assemble/normalize/date.js';
+import {
+  amountReadings,
+  documentDecimalSeparator,
+  parseAmount,
+} from '../../../src/assemble/normalize/amount.js';
+import {
+  currencyOfCountry,
+  currencyOfToken,
+  detectCurrency,
+} from '../../../src/assemble/normalize/currency.js';
+import { dateReadings, inferDateOrder, parseDate } from '../../../src/assemble/normalize/date.js';
 
 describe('parseAmount', () => {
   it.each([
@@ -52,6 +60,27 @@ describe('parseAmount', () => {
     expect(documentDecimalSeparator(['1.234'])).toBeUndefined();
   });
 
+  it.each([
+    ['14.49 CR', '-14.49'],
+    ['45,00 €-', '-45.00'],
+    ['1.234,-', '1234.00'],
+    ["1'234.–", '1234.00'],
+    ['RMl2.00', '12.00'],
+    ['12.36:', '12.36'],
+    ['1234.567', '1234.567'],
+    ['150YEN', '150.00'],
+    ['R$ 9,90', '9.90'],
+  ])('%s → %s (credit suffix, whole units, glued marks, OCR debris)', (text, value) => {
+    expect(parseAmount(text)?.value).toBe(value);
+  });
+
+  it.each(['97 RM 100.00', '10.€0', 'FR7661239025829025872526830', 'EURO5', '(12.00', '1,23,456'])(
+    '%s is not one amount',
+    (text) => {
+      expect(parseAmount(text)).toBeUndefined();
+    },
+  );
+
   // Property: any amount printed in any supported locale style parses back to its value.
   it('round-trips amounts printed in every locale style', () => {
     const locales = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'nl-NL', 'de-CH'];
@@ -89,6 +118,62 @@ describe('parseAmount', () => {
   });
 });
 
+describe('amountReadings', () => {
+  it.each([
+    ['1,234.56', ['1234.56']],
+    ['1.234', ['1.234', '1234.00']],
+    ['1,234', ['1.234', '1234.00']],
+    ['1.234.567', ['1234567.00']],
+    ['0.125', ['0.125']],
+    ['RM12.00', ['12.00']],
+    ['€ 12,00', ['12.00']],
+    ['12,00€', ['12.00']],
+    ['(5.00)', ['-5.00']],
+    ['12.00-', ['-12.00']],
+    ['12.00 CR', ['-12.00']],
+    ['EUR 5', ['5.00']],
+    ['1 234,56', ['1234.56']],
+    ["1'234.56", ['1234.56']],
+    ['12.–', ['12.00']],
+    ['kr. 99,50', ['99.50']],
+    ['₩ 5000', ['5000.00']],
+  ])('%s → %j', (text, values) => {
+    expect(amountReadings(text)).toEqual(values);
+  });
+
+  it.each([
+    '1,23,456', // Indian grouping: groups after the first must be three digits
+    '12 34',
+    '1 234.567,89', // spaces and dots both grouping
+    'l2.50', // OCR repair is parseAmount's; the matcher weighs repaired text itself
+    'Total 12.00',
+    '12.5%',
+    'FR7661239025829025872526830', // an IBAN, not francs
+    '',
+  ])('%s has no reading', (text) => {
+    expect(amountReadings(text)).toEqual([]);
+  });
+
+  it('reads one kind of grouping only', () => {
+    expect(amountReadings('1 234.567')).toEqual(['1234.567']);
+  });
+
+  // Property: every reading parseAmount picks, with either document separator, is among amountReadings.
+  it('holds whatever parseAmount reads from an exact printed form', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[-(]?(€ )?\d{1,3}([.,' ]\d{3}){0,3}([.,]\d{1,3})?( EUR)?[-)]?$/),
+        fc.constantFrom(undefined, '.', ','),
+        (text, hint) => {
+          const p = parseAmount(text, hint as '.' | ',' | undefined);
+          return p === undefined || amountReadings(text).includes(p.value);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('parseDate', () => {
   it.each([
     ['03.11.2017', '2017-11-03'],
@@ -114,6 +199,25 @@ describe('parseDate', () => {
     expect(parseDate('11/03/2017').map((d) => d.iso)).toEqual(['2017-03-11', '2017-11-03']);
     expect(parseDate('11/03/2017', 'MDY').map((d) => d.iso)).toEqual(['2017-11-03', '2017-03-11']);
     expect(parseDate('13/01/19')).toEqual([{ iso: '2019-01-13', ambiguous: false, order: 'DMY' }]);
+  });
+
+  it('finds a date glued to a time or after a number that is no date', () => {
+    expect(parseDate('25/12/20188:13:39')[0]?.iso).toBe('2018-12-25');
+    expect(parseDate('13/04/2018-18:11:05')[0]?.iso).toBe('2018-04-13');
+    expect(parseDate('Tel 05.22.95.66.66 le 30/03/2018')[0]?.iso).toBe('2018-03-30');
+    // Invoice numbers that hold date-like runs are not dates.
+    expect(parseDate('SP-null-18/06/09-1018481')).toEqual([]);
+  });
+
+  it.each([
+    ['12 ogos 2018', '2018-08-12'],
+    ['5 Mac 2019', '2019-03-05'],
+    ['1 Julai 2018', '2018-07-01'],
+    ['31 Dis 2018', '2018-12-31'],
+    ['3 de outubro de 2020', '2020-10-03'],
+    ['10 fevereiro 2021', '2021-02-10'],
+  ])('reads Malay and Portuguese month names: %s → %s', (text, iso) => {
+    expect(parseDate(text)[0]?.iso).toBe(iso);
   });
 
   it('rejects impossible dates', () => {
@@ -172,6 +276,37 @@ describe('parseDate', () => {
   });
 });
 
+describe('dateReadings', () => {
+  it.each([
+    ['03.11.2017', ['2017-11-03', '2017-03-11']],
+    ['11/03/2017', ['2017-03-11', '2017-11-03']],
+    ['13/01/19', ['2019-01-13']],
+    ['25/12/20188:13:39', ['2018-12-25']],
+    ['07/04/2018-18:11:05', ['2018-04-07', '2018-07-04']],
+    ['Date: 3 Nov 2017 due 2017-12-03', ['2017-12-03', '2017-11-03']],
+    ['20171103', ['2017-11-03']],
+    ['12 OGOS 2018', ['2018-08-12']],
+    ['1.2.2017.5', []],
+    ['2118-10-12', []],
+    ['N/A', []],
+  ])('%s → %j', (text, isos) => {
+    expect(dateReadings(text).sort()).toEqual([...isos].sort());
+  });
+
+  // Property: whatever parseDate reads, with either order, dateReadings holds too.
+  it('holds every reading parseDate gives', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(
+          /^(\d{1,2}[./-]\d{1,2}[./-](\d{2}|\d{4})|\d{1,2} (Jan|mac|Ogos|Dez)\.? \d{4}|20\d{6})$/,
+        ),
+        (text) => parseDate(text).every((d) => dateReadings(text).includes(d.iso)),
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('currency', () => {
   it.each([
     ['EUR 12.00', undefined, 'EUR', 'code'],
@@ -182,6 +317,39 @@ describe('currency', () => {
     ['RM 9.00', undefined, 'MYR', 'symbol'],
   ])('%s (country %s) → %s by %s', (text, country, code, basis) => {
     expect(detectCurrency(text, country)).toEqual({ code, basis });
+  });
+
+  it.each([
+    ['€', 'EUR'],
+    ['eur', 'EUR'],
+    ['RM', 'MYR'],
+    ['kr.', 'SEK'],
+    ['Fr.', 'CHF'],
+    ['zł', 'PLN'],
+    ['ZL', 'PLN'],
+    ['Kč', 'CZK'],
+    ['US$', 'USD'],
+    ['R$', 'BRL'],
+    ['₩', 'KRW'],
+    ['$', 'USD'],
+    ['¥', 'JPY'],
+    ['VND', 'VND'],
+  ])('currencyOfToken(%s) = %s', (token, code) => {
+    expect(currencyOfToken(token)).toBe(code);
+  });
+
+  it('reads only whole currency words, resolving shared symbols by country', () => {
+    expect(currencyOfToken('RM12.00')).toBeUndefined();
+    expect(currencyOfToken('EURO')).toBeUndefined();
+    expect(currencyOfToken('Total')).toBeUndefined();
+    expect(currencyOfToken('kr', 'DK')).toBe('DKK');
+    expect(currencyOfToken('$', 'CA')).toBe('CAD');
+  });
+
+  it('knows the marks normalize-text knew', () => {
+    expect(detectCurrency('₽ 100')?.code).toBe('RUB');
+    expect(detectCurrency('R$ 9,90')?.code).toBe('BRL');
+    expect(detectCurrency('KRW 5000')?.code).toBe('KRW');
   });
 
   it('falls back on the country', () => {

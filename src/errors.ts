@@ -4,9 +4,17 @@
  */
 export const ERROR_CODES = {
   INVEX_E_FILE_NOT_FOUND: { status: 404, retryable: false, summary: 'The input path does not exist.' },
-  INVEX_E_FILE_UNREADABLE: { status: 400, retryable: false, summary: 'The input path is not a readable file.' },
+  INVEX_E_FILE_UNREADABLE: {
+    status: 400,
+    retryable: false,
+    summary: 'The input path is not a readable file.',
+  },
   INVEX_E_EMPTY_FILE: { status: 400, retryable: false, summary: 'The input has zero bytes.' },
-  INVEX_E_FILE_TOO_LARGE: { status: 413, retryable: false, summary: 'The input is larger than INVEX_MAX_FILE_BYTES.' },
+  INVEX_E_FILE_TOO_LARGE: {
+    status: 413,
+    retryable: false,
+    summary: 'The input is larger than INVEX_MAX_FILE_BYTES.',
+  },
   INVEX_E_UNRECOGNIZED_FORMAT: {
     status: 415,
     retryable: false,
@@ -25,7 +33,11 @@ export const ERROR_CODES = {
   },
   INVEX_E_PDF_BAD_PASSWORD: { status: 422, retryable: false, summary: 'The given PDF password is wrong.' },
   INVEX_E_NO_PAGES: { status: 422, retryable: false, summary: 'The document has zero pages.' },
-  INVEX_E_TOO_MANY_PAGES: { status: 413, retryable: false, summary: 'The document has more pages than INVEX_MAX_PAGES.' },
+  INVEX_E_TOO_MANY_PAGES: {
+    status: 413,
+    retryable: false,
+    summary: 'The document has more pages than INVEX_MAX_PAGES.',
+  },
   INVEX_E_IMAGE_TOO_LARGE: {
     status: 413,
     retryable: false,
@@ -38,7 +50,11 @@ export const ERROR_CODES = {
     summary: 'No traineddata file was found for a requested OCR language.',
   },
   INVEX_E_OCR_FAILED: { status: 500, retryable: true, summary: 'The OCR engine failed on a page.' },
-  INVEX_E_MODEL_MISSING: { status: 500, retryable: false, summary: 'The NER model files are missing or unreadable.' },
+  INVEX_E_MODEL_MISSING: {
+    status: 500,
+    retryable: false,
+    summary: 'The NER model files are missing or unreadable.',
+  },
   INVEX_E_CONFIG: { status: 500, retryable: false, summary: 'The configuration (environment) is invalid.' },
   INVEX_E_USAGE: { status: 400, retryable: false, summary: 'The command line or request is malformed.' },
   INVEX_E_STORE_KEY_INVALID: {
@@ -49,7 +65,8 @@ export const ERROR_CODES = {
   INVEX_E_CALLBACK_REFUSED: {
     status: 400,
     retryable: false,
-    summary: 'The callback URL is not http(s) or resolves to a private, loopback or otherwise non-public address.',
+    summary:
+      'The callback URL is not http(s) or resolves to a private, loopback or otherwise non-public address.',
   },
   INVEX_E_UNAUTHORIZED: {
     status: 401,

@@ -90,9 +90,15 @@ class Split:
         return (ng, wd, sh, bb, mk), lb
 
 
-def make_batches(split: Split, batch_tokens: int, rng: random.Random | None):
-    """Groups windows of similar length so padding stays small; shuffled when rng is given."""
-    order = sorted(range(split.windows), key=lambda w: (int(split.len[w]), w))
+def window_source(split: Split, w: int) -> str:
+    return split.doc_source[int(split.page_doc[int(split.wpage[w])])]
+
+
+def make_batches(split: Split, batch_tokens: int, rng: random.Random | None, repeat: dict[str, int] | None = None):
+    """Groups windows of similar length so padding stays small; shuffled when rng is given.
+    `repeat` shows the windows of a source that many times per epoch (few real documents among many synthetic)."""
+    ids = [w for w in range(split.windows) for _ in range((repeat or {}).get(window_source(split, w), 1) if repeat else 1)]
+    order = sorted(ids, key=lambda w: (int(split.len[w]), w))
     batches, cur, cur_max = [], [], 0
     for w in order:
         n = int(split.len[w])
@@ -227,11 +233,11 @@ def class_weights(train: Split, n: int, mode: str, o_weight: float) -> torch.Ten
     return w
 
 
-def size_epochs(args, splits, train_tok_per_s: float, setup_secs: float) -> int:
-    """Epochs that fit the budget: training plus dev scoring per epoch, then final scoring and export."""
+def size_epochs(args, splits, train_tok_per_s: float, setup_secs: float, train_tokens: int) -> int:
+    """Epochs that fit the budget: training (with source repeats) plus dev scoring per epoch, then final scoring and export."""
     tok = {n: s.h["tokens"] for n, s in splits.items()}
     eval_rate = train_tok_per_s * 2.5  # a forward pass costs about a third of forward + backward + step
-    epoch_secs = tok.get("train", 0) / train_tok_per_s + tok.get("dev", 0) / eval_rate
+    epoch_secs = train_tokens / train_tok_per_s + tok.get("dev", 0) / eval_rate
     final_secs = (tok.get("dev", 0) + tok.get("test", 0)) / eval_rate + 30
     fit = int((args.budget_minutes * 60 - setup_secs - final_secs) // max(1e-9, epoch_secs))
     return max(1, min(args.max_epochs, fit))
@@ -271,6 +277,7 @@ def main(argv=None) -> int:
     ap.add_argument("--emb", type=int, default=32)
     ap.add_argument("--coord", type=int, default=24)
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--repeat-source", default="", help="per-epoch repeats of a source's windows, e.g. sroie=3,zugferd=3")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="a few steps, export, check: for CI")
@@ -323,7 +330,8 @@ def main(argv=None) -> int:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
 
     rng = random.Random(args.seed)
-    steps_per_epoch = len(make_batches(train, args.batch_tokens, None))
+    repeat = {k: int(v) for k, v in (p.split("=") for p in args.repeat_source.split(",") if p)}
+    steps_per_epoch = len(make_batches(train, args.batch_tokens, None, repeat))
     total_steps = steps_per_epoch * args.epochs
     if args.max_steps:
         total_steps = min(total_steps, args.max_steps)
@@ -336,7 +344,7 @@ def main(argv=None) -> int:
         model.train()
         t0 = time.time()
         loss_sum, loss_n = 0.0, 0
-        for idx in make_batches(train, args.batch_tokens, rng):
+        for idx in make_batches(train, args.batch_tokens, rng, repeat):
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total_steps, args.lr, args.warmup)
             inputs, lb = train.batch(idx)
@@ -353,7 +361,8 @@ def main(argv=None) -> int:
             pages_seen += len(idx)
             if args.budget_minutes and not sized and step == SIZING_STEPS:
                 sized = True
-                epochs = size_epochs(args, splits, tokens_seen / (time.time() - t_train0), t_train0 - t_start)
+                epoch_tokens = sum(int(train.len[w]) for b in make_batches(train, args.batch_tokens, None, repeat) for w in b)
+                epochs = size_epochs(args, splits, tokens_seen / (time.time() - t_train0), t_train0 - t_start, epoch_tokens)
                 total_steps = steps_per_epoch * epochs
                 log(f"sized to {epochs} epochs for a {args.budget_minutes} min budget (reproduce with --epochs {epochs})")
             if step % 50 == 0:

@@ -5,7 +5,7 @@ import { config } from '../config.js';
 import type { CorpusDoc } from '../corpus/format.js';
 import { InvexError } from '../errors.js';
 import { readLabeledSet, toPrediction } from '../eval/run.js';
-import { formatScore, type Prediction, scoreSet } from '../eval/score.js';
+import { formatReliability, formatScore, type Prediction, reliability, scoreSet } from '../eval/score.js';
 import { countPage, type EntityCounts, formatEntityReport, goldPages } from '../eval/tokens.js';
 import { corpusSources, readCorpusFile } from '../ner/export-arrays.js';
 import { runNer } from '../ner/ner.js';
@@ -82,10 +82,12 @@ async function evaluate(argv: string[]): Promise<void> {
   const score = scoreSet(set, predictions);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ set: dir, seconds_per_document: seconds, ...score, misses: undefined }, null, 2)}\n`,
+      `${JSON.stringify({ set: dir, seconds_per_document: seconds, ...score, misses: undefined, judged: undefined, reliability: reliability(score.judged) }, null, 2)}\n`,
     );
   } else {
-    process.stdout.write(`${formatScore(score, seconds)}\n`);
+    process.stdout.write(
+      `${formatScore(score, seconds)}\n\n${formatReliability(reliability(score.judged))}\n`,
+    );
     const n = Number(values.misses);
     for (const m of score.misses.slice(0, n)) {
       process.stdout.write(

@@ -13,7 +13,7 @@ export interface LabeledDoc {
 export interface Prediction {
   file: string;
   /** `fields.<name>.value` of the extraction output; absent on error lines. */
-  fields?: Record<string, { value?: string } | undefined>;
+  fields?: Record<string, { value?: string; confidence?: number } | undefined>;
 }
 
 export interface FieldScore {
@@ -34,6 +34,8 @@ export interface SetScore {
   failed: number;
   /** (file, field, predicted, label) of every wrong or missing labeled value, for error analysis. */
   misses: { file: string; field: string; predicted?: string; label: string }[];
+  /** Confidence and correctness of every predicted labeled value, for the reliability table. */
+  judged: { confidence: number; correct: boolean }[];
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -49,6 +51,7 @@ export function scoreSet(labels: readonly LabeledDoc[], predictions: readonly Pr
   const byFile = new Map(predictions.map((p) => [p.file, p]));
   const counts = new Map<string, { labeled: number; predicted: number; correct: number }>();
   const misses: SetScore['misses'] = [];
+  const judged: SetScore['judged'] = [];
   let failed = 0;
   for (const doc of labels) {
     const pred = byFile.get(doc.file);
@@ -63,8 +66,11 @@ export function scoreSet(labels: readonly LabeledDoc[], predictions: readonly Pr
         continue;
       }
       c.predicted++;
-      if (valuesEqual(field, value, label)) c.correct++;
+      const correct = valuesEqual(field, value, label);
+      if (correct) c.correct++;
       else misses.push({ file: doc.file, field, predicted: value, label });
+      const confidence = pred?.fields?.[field]?.confidence;
+      if (confidence !== undefined) judged.push({ confidence, correct });
     }
   }
   const fields = [...counts.entries()]
@@ -77,7 +83,33 @@ export function scoreSet(labels: readonly LabeledDoc[], predictions: readonly Pr
     documents: labels.length,
     failed,
     misses,
+    judged,
   };
+}
+
+/** Reliability table: for each confidence bin, how often the predicted values were right. */
+export function reliability(judged: SetScore['judged'], edges = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001]) {
+  return edges.slice(0, -1).map((lo, i) => {
+    const hi = edges[i + 1] as number;
+    const inBin = judged.filter((j) => j.confidence >= lo && j.confidence < hi);
+    const right = inBin.filter((j) => j.correct).length;
+    return {
+      from: lo,
+      to: Math.min(1, hi),
+      values: inBin.length,
+      accuracy: inBin.length ? right / inBin.length : undefined,
+    };
+  });
+}
+
+export function formatReliability(rows: ReturnType<typeof reliability>): string {
+  return [
+    'confidence   values  accuracy',
+    ...rows.map(
+      (r) =>
+        `[${r.from.toFixed(2)}, ${r.to.toFixed(2)}${r.to === 1 ? ']' : ')'} ${String(r.values).padStart(7)}  ${r.accuracy === undefined ? '   -' : r.accuracy.toFixed(3)}`,
+    ),
+  ].join('\n');
 }
 
 export function formatScore(s: SetScore, secondsPerDoc?: number): string {

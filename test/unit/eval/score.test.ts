@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scoreSet } from '../../../src/eval/score.js';
+import { formatReliability, reliability, scoreSet } from '../../../src/eval/score.js';
 
 describe('scoreSet (shared EVAL.md)', () => {
   const labels = [
@@ -44,5 +44,20 @@ describe('scoreSet (shared EVAL.md)', () => {
     expect(s.micro.f1).toBeCloseTo((2 * (4 / 5) * (4 / 7)) / (4 / 5 + 4 / 7));
     expect(s.failed).toBe(1);
     expect(s.misses).toHaveLength(3);
+  });
+});
+
+describe('reliability', () => {
+  it('bins predicted values by confidence and reports how often each bin was right', () => {
+    const rows = reliability([
+      { confidence: 0.95, correct: true },
+      { confidence: 0.97, correct: false },
+      { confidence: 1, correct: true },
+      { confidence: 0.3, correct: false },
+    ]);
+    expect(rows.at(-1)).toEqual({ from: 0.95, to: 1, values: 3, accuracy: 2 / 3 });
+    expect(rows[0]).toEqual({ from: 0, to: 0.5, values: 1, accuracy: 0 });
+    expect(rows[2]?.accuracy).toBeUndefined();
+    expect(formatReliability(rows)).toContain('[0.95, 1.00]       3  0.667');
   });
 });

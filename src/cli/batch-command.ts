@@ -12,7 +12,7 @@ import { config } from '../config.js';
 import { guardCell } from '../deliver/export-csv.js';
 import { createLocalStore, getJson, type Store } from '../deliver/store.js';
 import { type ErrorInfo, InvexError } from '../errors.js';
-import { extractFile } from '../pipeline.js';
+import { closePipeline, extractFile } from '../pipeline.js';
 import type { QueueRuntime } from '../queue/runtime.js';
 import { parseCommandArgs, parseOcrMode } from './args.js';
 import { type RunFilesSummary, runFiles } from './run-files.js';
@@ -220,5 +220,6 @@ export async function batchCommand(argv: string[]): Promise<RunFilesSummary> {
     return summary;
   } finally {
     await rt?.close();
+    await closePipeline();
   }
 }

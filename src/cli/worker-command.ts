@@ -73,5 +73,8 @@ export async function workerCommand(argv: string[]): Promise<undefined> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  // Ingest runs in this process: release its engines so that the process can exit.
+  const { closePipeline } = await import('../pipeline.js');
+  await closePipeline();
   return undefined;
 }

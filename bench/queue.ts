@@ -52,7 +52,9 @@ async function modelDir(): Promise<string> {
   if (values.model) return resolve(values.model);
   if (config().modelDir) return resolve(config().modelDir as string);
   if (existsSync(join(DEFAULT_MODEL_DIR, 'model.onnx'))) return DEFAULT_MODEL_DIR;
-  console.log('bench:queue: no trained model; using the tests smoke model (same cost per word)');
+  console.log(
+    'bench:queue: no trained model; using the smoke model of the tests (untrained; same architecture as a default-trained one)',
+  );
   return ensureTestModel();
 }
 

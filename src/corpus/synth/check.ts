@@ -2,10 +2,12 @@
  * Checks on labeled documents: rebuild each field's spans from the BIO labels and test whether the
  * ground-truth values can be read back from them (EVAL.md comparison), per document and over a corpus.
  */
+import { amountReadings } from '../../assemble/normalize/amount.js';
+import { currencyOfToken } from '../../assemble/normalize/currency.js';
 import { DOCUMENT_FIELDS } from '../../ner/labels.js';
 import type { CorpusDoc } from '../format.js';
-import { currencyOf, valuesEqual } from '../normalize-text.js';
-import { isoDate, parseAmount, parseDate } from './formats.js';
+import { valuesEqual } from '../normalize-text.js';
+import { isoDate, parseDate } from './formats.js';
 import { similarity } from './label.js';
 import { LOCALES, type LocaleId } from './locales.js';
 import { VOCAB } from './vocab.js';
@@ -48,16 +50,18 @@ const AMOUNT = new Set([
   'item_tax_rate',
 ]);
 
-/** Readings of a printed number: the amount parser's, and the last separator taken as the decimal mark. */
+/**
+ * Readings of a printed number: the amount parser's (a rate's `%` dropped), and the last separator taken as
+ * the decimal mark whatever the grouping (`1.5000`), as decimal strings.
+ */
 function numberReadings(text: string): string[] {
-  const out: string[] = [];
-  const a = parseAmount(text);
-  if (a !== undefined) out.push(a);
+  const out = amountReadings(text.replace(/\s*%$/, ''));
   const digits = text.replace(/[^\d.,'-]/g, '');
   const last = Math.max(digits.lastIndexOf('.'), digits.lastIndexOf(','));
-  if (last > 0) {
-    const n = Number(`${digits.slice(0, last).replace(/[.,'-]/g, '')}.${digits.slice(last + 1)}`);
-    if (Number.isFinite(n)) out.push(String(/^\s*[-(]|-\s*$/.test(text) ? -n : n));
+  const frac = digits.slice(last + 1);
+  if (last > 0 && /^\d*$/.test(frac)) {
+    const int = digits.slice(0, last).replace(/[.,'-]/g, '') || '0';
+    out.push(`${/^\s*[-(]|-\s*$/.test(text) ? '-' : ''}${int}.${frac || '0'}`);
   }
   return out;
 }
@@ -87,7 +91,7 @@ export function spanGives(field: string, text: string, gt: string, locale: strin
     return d !== undefined && isoDate(d) === gt;
   }
   if (field === 'document_type') return titleMatches(text, gt);
-  if (field === 'currency') return currencyOf(text) === gt.toUpperCase();
+  if (field === 'currency') return currencyOfToken(text) === gt.toUpperCase();
   if (valuesEqual(field, text, gt)) return true;
   return fuzzy !== undefined && similarity(text, gt) >= fuzzy;
 }
@@ -133,7 +137,7 @@ export function checkRecovery(docs: readonly CorpusDoc[], opts: RecoveryOptions 
         ok = spans.some(
           (s) =>
             /amount|price/.test(s.field) &&
-            s.text.split(/[\s\d.,'()-]+/).some((t) => t && currencyOf(t) === value),
+            s.text.split(/[\s\d.,'()-]+/).some((t) => t && currencyOfToken(t) === value),
         );
       }
       if (ok) out.recovered++;

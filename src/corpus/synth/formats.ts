@@ -1,7 +1,8 @@
 /**
- * Printing and parsing of numbers, money and dates the way invoices print them, per locale conventions.
- * Money is Decimal throughout (never floats); normalised values follow shared EVAL.md
- * (amounts "1234.50", dates "YYYY-MM-DD").
+ * Printing of numbers, money and dates the way invoices print them, per locale conventions, and reading a
+ * date back with the patterns it was printed with. Money is Decimal throughout (never floats); normalised
+ * values follow shared EVAL.md (amounts "1234.50", dates "YYYY-MM-DD"). Printed amounts are read back by
+ * src/assemble/normalize/amount.ts.
  */
 import { Decimal } from 'decimal.js';
 
@@ -233,43 +234,4 @@ export function parseDate(text: string, patterns: readonly string[], months: Mon
     if (y && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) return { y, m: mo, d };
   }
   return undefined;
-}
-
-/**
- * Parses a printed amount in any of the supported styles (`$1,234.56`, `1.234,56 €`, `1 234,56`, `1'234.56`,
- * `(12.00)`, `12,00-`, `RM 12.00`) into a normalised decimal string; undefined when it holds no number.
- */
-export function parseAmount(text: string): string | undefined {
-  let s = text.trim();
-  let neg = false;
-  if (/^\(.*\)$/.test(s)) {
-    neg = true;
-    s = s.slice(1, -1);
-  }
-  if (/-\s*$/.test(s)) {
-    neg = true;
-    s = s.replace(/-\s*$/, '');
-  }
-  if (/^[^\d]*-/.test(s) || s.includes('\u2212')) neg = true;
-  s = s.replace(/[^\d.,' ]/g, '').trim();
-  s = s.replace(/['\s]/g, '');
-  if (!/\d/.test(s)) return undefined;
-  const lastSep = Math.max(s.lastIndexOf('.'), s.lastIndexOf(','));
-  let int = s;
-  let frac = '';
-  if (lastSep >= 0) {
-    const tail = s.slice(lastSep + 1);
-    const head = s.slice(0, lastSep);
-    const sepChar = s[lastSep] ?? '';
-    const mixed = /[.,]/.test(head) && !head.includes(sepChar);
-    // With both separators the last one is the decimal mark; a lone separator before exactly 3 digits, or one
-    // used several times, groups thousands ("1,234", "1.234.567"), since amounts print 2 decimals.
-    if (mixed || (tail.length !== 3 && !head.includes(sepChar))) {
-      int = head;
-      frac = tail;
-    }
-  }
-  int = int.replace(/[.,]/g, '') || '0';
-  const v = new Decimal(`${int}.${frac || '0'}`);
-  return normAmount(neg ? v.neg() : v, Math.max(2, frac.length));
 }

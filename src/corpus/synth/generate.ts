@@ -143,13 +143,19 @@ export interface GroundTruth {
 
 const DOC_FIELDS = new Set<string>(DOCUMENT_FIELDS);
 
-/** Ground truth from what was drawn: each document field's first occurrence, plus the line items. */
+/** Ground truth from what was drawn: each document field's fullest occurrence, plus the line items. */
 export function groundTruth(doc: GeneratedDoc): GroundTruth {
   const fields: Record<string, string> = {};
+  const best = new Map<string, Entity>();
   const items: Record<string, string>[] = [];
   for (const e of doc.entities) {
     if (DOC_FIELDS.has(e.field)) {
-      if (!(e.field in fields)) fields[e.field as DocumentField] = entityValue(e);
+      // The fullest occurrence: a sender line or footer may print the address without its country line.
+      const prev = best.get(e.field);
+      if (!prev || printedText(e).length > printedText(prev).length) {
+        best.set(e.field, e);
+        fields[e.field as DocumentField] = entityValue(e);
+      }
     } else if (e.item !== undefined) {
       const row = items[e.item] ?? {};
       const key = e.field.replace(/^item_/, '');

@@ -483,7 +483,8 @@ function unitPrice(rng: Rng, receipt: boolean): Decimal {
   return r2(new Decimal(v.toFixed(2)));
 }
 
-function quantity(rng: Rng, unit: string | undefined): Decimal {
+/** Quantity for a unit and price: hours in quarters, weights with decimals, bulk only for cheap items. */
+function quantity(rng: Rng, unit: string | undefined, price: Decimal): Decimal {
   const hourly = unit !== undefined && /^(h|hrs|Std\.|uur|gg|day|Tag|jour|día)$/.test(unit);
   if (hourly) return new Decimal(rng.int(1, 32)).div(rng.pick([1, 2, 4]));
   if (unit === 'kg' || unit === 'l' || unit === 'lt') {
@@ -493,8 +494,8 @@ function quantity(rng: Rng, unit: string | undefined): Decimal {
     rng.weighted([
       [1, 10],
       [rng.int(2, 5), 6],
-      [rng.int(6, 24), 3],
-      [rng.int(25, 500), 1],
+      [rng.int(6, 24), price.lt(200) ? 3 : 1],
+      [rng.int(25, 500), price.lt(20) ? 2 : 0],
     ] as const),
   );
 }
@@ -544,8 +545,8 @@ export function makeInvoice(rng: Rng, localeId: LocaleId, opts: InvoiceOptions =
   f.seed(rng.uint32());
   for (let i = 0; i < nItems; i++) {
     const unit = withUnits ? rng.pick(unitList) : undefined;
-    const q = quantity(rng, unit);
     const up = unitPrice(rng, isReceipt);
+    const q = quantity(rng, unit, up);
     const taxRate = noTax ? new Decimal(0) : multiRate && rng.chance(0.35) ? reduced : std;
     const item: Item = {
       pos: i + 1,

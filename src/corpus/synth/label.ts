@@ -54,6 +54,68 @@ export function assignWords(
   });
 }
 
+/**
+ * Text-layer assignment: each part's words are found as the run of words on its line, in x order, that spell
+ * the part exactly, nearest to the drawn box. Readers place words inside merged runs by estimated glyph
+ * widths, so a short word next to a separator can drift by a few points; matching the text makes that
+ * harmless. Parts with no exact run fall back to centre containment (and then show up in the label check).
+ */
+export function assignWordsByText(
+  words: readonly PlainWord[],
+  parts: readonly EntityPart[],
+  toPoints: (w: PlainWord) => Box,
+): { entity: number; part: number }[] {
+  const out = words.map(() => ({ entity: -1, part: -1 }));
+  const cost = words.map(() => Number.POSITIVE_INFINITY);
+  const boxes = words.map(toPoints);
+  const unmatched: EntityPart[] = [];
+  for (const p of parts) {
+    const tokens = p.text.split(' ');
+    const h = p.box[3] - p.box[1];
+    const cy = (p.box[1] + p.box[3]) / 2;
+    const cands: number[] = [];
+    boxes.forEach((b, i) => {
+      if (Math.abs((b[1] + b[3]) / 2 - cy) < 0.45 * h) cands.push(i);
+    });
+    cands.sort((a, b) => (boxes[a]?.[0] ?? 0) - (boxes[b]?.[0] ?? 0));
+    let best = -1;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (let s = 0; s + tokens.length <= cands.length; s++) {
+      let ok = true;
+      for (let k = 0; k < tokens.length && ok; k++) ok = words[cands[s + k] ?? -1]?.text === tokens[k];
+      if (!ok) continue;
+      const first = boxes[cands[s] ?? -1];
+      const last = boxes[cands[s + tokens.length - 1] ?? -1];
+      const c = Math.abs((first?.[0] ?? 0) - p.box[0]) + Math.abs((last?.[2] ?? 0) - p.box[2]);
+      if (c < bestCost) {
+        bestCost = c;
+        best = s;
+      }
+    }
+    if (best < 0 || bestCost > Math.max(12, 0.5 * (p.box[2] - p.box[0]))) {
+      unmatched.push(p);
+      continue;
+    }
+    for (let k = 0; k < tokens.length; k++) {
+      const wi = cands[best + k] ?? -1;
+      if (bestCost < (cost[wi] ?? 0)) {
+        out[wi] = { entity: p.entity, part: p.part };
+        cost[wi] = bestCost;
+      }
+    }
+  }
+  if (unmatched.length) {
+    const centre = (w: PlainWord): [number, number] => {
+      const b = toPoints(w);
+      return [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+    };
+    assignWords(words, unmatched, centre).forEach((a, i) => {
+      if (a.entity >= 0 && out[i]?.entity === -1) out[i] = a;
+    });
+  }
+  return out;
+}
+
 /** BIO labels from word → entity assignments: the first word of an entity (by part, then x) is B-. */
 export function bioLabels(
   words: readonly PlainWord[],

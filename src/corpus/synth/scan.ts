@@ -198,6 +198,7 @@ export async function scanDocument(
   return {
     doc: corpusDoc(gen, file, [page]),
     issues: [],
+    spans: [],
     png,
     params,
     rejected,

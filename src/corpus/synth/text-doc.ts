@@ -6,12 +6,23 @@ import { ingestBytes } from '../../document/ingest.js';
 import type { BBox } from '../../types.js';
 import type { CorpusDoc, CorpusPage } from '../format.js';
 import { type GeneratedDoc, groundTruth } from './generate.js';
-import { assignWords, bioLabels, type EntityIssue, entityTexts, exactIssues } from './label.js';
+import { assignWordsByText, bioLabels, type EntityIssue, entityTexts, exactIssues } from './label.js';
+
+export interface EntitySpan {
+  entity: number;
+  field: string;
+  /** Line-item index for item_* fields. */
+  item?: number;
+  /** The entity's labeled words, joined in drawing order (part, then x). */
+  text: string;
+}
 
 export interface LabeledDoc {
   doc: CorpusDoc;
   /** Entities whose labeled words do not spell what was drawn (should be none). */
   issues: EntityIssue[];
+  /** The labeled words of every entity found on the pages. */
+  spans: EntitySpan[];
 }
 
 const INGEST = { ocr: 'never' as const, maxPages: 50, maxImagePixels: 100_000_000, dpi: 300 };
@@ -39,19 +50,32 @@ export async function labelTextDocument(gen: GeneratedDoc, file: string): Promis
   const ingested = await ingestBytes(gen.pdf, INGEST);
   const pages: CorpusPage[] = [];
   const issues: EntityIssue[] = [];
+  const spans: EntitySpan[] = [];
+  const byId = new Map(gen.entities.map((e) => [e.id, e]));
   for (const [i, p] of ingested.pages.entries()) {
     if (p.kind !== 'text') throw new Error(`page ${p.number} of ${gen.id} has no text layer`);
     const parts = gen.parts.filter((x) => x.page === i);
-    const assigned = assignWords(p.words, parts, centreIn(p.width, p.height));
+    const assigned = assignWordsByText(p.words, parts, (w) => [
+      w.bbox[0] * p.width,
+      w.bbox[1] * p.height,
+      w.bbox[2] * p.width,
+      w.bbox[3] * p.height,
+    ]);
     const { labels } = bioLabels(p.words, assigned, gen.entities);
     const onPage = new Set(parts.map((x) => x.entity));
+    const texts = entityTexts(p.words, assigned);
     issues.push(
       ...exactIssues(
         gen.entities.filter((e) => onPage.has(e.id)),
-        entityTexts(p.words, assigned),
+        texts,
         (e) => e.parts.join(' '),
       ),
     );
+    for (const [id, text] of texts) {
+      const e = byId.get(id);
+      if (e)
+        spans.push({ entity: id, field: e.field, text, ...(e.item !== undefined ? { item: e.item } : {}) });
+    }
     pages.push({
       number: p.number,
       width: p.width,
@@ -60,5 +84,5 @@ export async function labelTextDocument(gen: GeneratedDoc, file: string): Promis
       words: p.words.map((w, k) => ({ text: w.text, bbox: w.bbox, label: labels[k] ?? 'O' })),
     });
   }
-  return { doc: corpusDoc(gen, file, pages), issues };
+  return { doc: corpusDoc(gen, file, pages), issues, spans };
 }

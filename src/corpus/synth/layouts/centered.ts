@@ -39,7 +39,7 @@ function centredLine(
   sep: string,
 ): number {
   const { c, st } = ctx;
-  const gap = c.widthOf(' ', size) * 1.6;
+  const gap = c.widthOf(' ', size) * 2.5;
   const widths = pieces.map(([cap, v]) => (cap ? c.widthOf(cap, size) + gap : 0) + c.widthOf(v.text, size));
   const sepW = c.widthOf(sep, size) + 2 * gap;
   const total = widths.reduce((a, b) => a + b, 0) + sepW * (pieces.length - 1);
@@ -82,10 +82,10 @@ function draw(ctx: Ctx): void {
     color: st.accent,
   });
   y += ns * 1.5;
-  const sep = rng.pick(['·', '|', '•', '-']);
+  const sep = rng.pick(['·', '|', '•']);
   // Address on one line: the address entity's parts separated by O separators.
   const size = st.small;
-  const gap = c.widthOf(' ', size) * 1.6;
+  const gap = c.widthOf(' ', size) * 2.5;
   const addr = inv.supplier.address;
   const sepW = c.widthOf(sep, size) + 2 * gap;
   const total = addr.reduce((a, l) => a + c.widthOf(l, size), 0) + sepW * (addr.length - 1);

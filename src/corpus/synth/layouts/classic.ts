@@ -55,19 +55,25 @@ function draw(ctx: Ctx): void {
   const logoLeft = rng.chance(0.6);
   let leftY = y;
   if (logoLeft) {
-    const box = logo(ctx, m, y, st.size * 4, { withName: rng.chance(0.7), maxWidth: W * 0.45 });
+    const box = logo(ctx, m, y, st.size * 4, {
+      withName: rng.chance(0.7),
+      maxWidth: (W - 2 * m) * 0.5 - st.size * 5,
+    });
     leftY = box[3] + st.size;
     if (box[2] === m + st.size * 4) {
-      put(ctx, V.text('supplier_name', inv.supplier.name), m, leftY, { size: st.size * 1.3, bold: true });
-      leftY += st.size * 1.3 * st.leading;
+      const ns = fitSize(ctx, inv.supplier.name, W - 2 * m, st.size * 1.3);
+      put(ctx, V.text('supplier_name', inv.supplier.name), m, leftY, { size: ns, bold: true });
+      leftY += ns * st.leading;
     }
   } else {
+    // The name shares its line with the title: each keeps to its half.
+    const ns = fitSize(ctx, inv.supplier.name, (W - 2 * m) * 0.5, st.size * 1.6);
     put(ctx, V.text('supplier_name', inv.supplier.name), m, leftY, {
-      size: st.size * 1.6,
+      size: ns,
       bold: true,
       color: st.accent,
     });
-    leftY += st.size * 1.6 * st.leading;
+    leftY += ns * st.leading;
   }
   const supAddr = partyBlock(ctx, { ...inv.supplier, name: '' }, 'supplier', m, leftY, {
     extras: rng.sample(['phone', 'email', 'web', 'vat'] as const, rng.int(1, 4)),
@@ -76,7 +82,7 @@ function draw(ctx: Ctx): void {
 
   const title = titleVal(ctx);
   put(ctx, title, W - m, y, {
-    size: fitSize(ctx, title.text, W * 0.42, st.big),
+    size: fitSize(ctx, title.text, (W - 2 * m) * 0.45, st.big),
     bold: true,
     align: 'right',
     color: rng.chance(0.5) ? st.accent : '#000000',
@@ -98,11 +104,16 @@ function draw(ctx: Ctx): void {
   // Parties.
   const billH = partyBlock(ctx, inv.customer, 'customer', m, y, {
     heading: L.raw('billTo'),
+    width: (W - 2 * m) * 0.45 - 10,
     extras: rng.sample(['vat', 'customerId', 'email', 'phone'] as const, rng.int(0, 2)),
   });
   let shipH = 0;
-  if (inv.shipTo)
-    shipH = partyBlock(ctx, inv.shipTo, 'ship', m + (W - 2 * m) * 0.45, y, { heading: L.raw('shipTo') });
+  if (inv.shipTo) {
+    shipH = partyBlock(ctx, inv.shipTo, 'ship', m + (W - 2 * m) * 0.45, y, {
+      heading: L.raw('shipTo'),
+      width: (W - 2 * m) * 0.45 - 10,
+    });
+  }
   y += Math.max(billH, shipH) + st.size * 2;
 
   // Items, totals, notes.

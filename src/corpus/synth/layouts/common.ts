@@ -563,9 +563,11 @@ export function itemsTable(ctx: Ctx, table: TableOpts): number {
     if (t.header === 'inverted') c.rect(t.x, y, t.w, h, { fill: st.accent });
     t.cols.forEach((k, i) => {
       const capText = cap(COL_KEY[k]);
+      const bold = t.header !== 'caps' || rng.chance(0.5);
       const o = {
-        size,
-        bold: t.header !== 'caps' || rng.chance(0.5),
+        // A caption wider than its column (a narrow description column) shrinks to fit it.
+        size: fitSize(ctx, capText, (width[k] ?? 40) - 2 * pad, size, bold),
+        bold,
         color: t.header === 'inverted' ? '#ffffff' : '#000000',
       };
       if (numeric(k)) c.text(capText, right(i) - pad, y + pad / 2, { ...o, align: 'right' });
@@ -1046,7 +1048,10 @@ export function gridRow(
   const pad = size * 0.5;
   const lead = size * st.leading;
   const capSize = o.style === 'corner' ? size * 0.75 : size;
-  const lines = cells.map(([, v], i) => (v ? c.wrap(v.text, (widths[i] ?? 50) - 2 * pad, size) : []));
+  const fitted = cells.map(([, v], i) =>
+    v ? wrapShrink(ctx, [v.text], (widths[i] ?? 50) - 2 * pad, size) : { lines: [], size },
+  );
+  const lines = fitted.map((f) => f.lines);
   const valueH = Math.max(1, ...lines.map((l) => l.length)) * lead + pad;
   const headH = o.style === 'band' ? capSize * 1.3 + pad : capSize * 1.3;
   let xx = x;
@@ -1070,7 +1075,7 @@ export function gridRow(
     if (v && l.length) {
       const tag = v.field ? c.entity(v.field, v.value, v.item) : undefined;
       l.forEach((line, k) => {
-        c.text(line, tx, vy + k * lead, { size, align, ...(tag ? { tag } : {}) });
+        c.text(line, tx, vy + k * lead, { size: fitted[i]?.size ?? size, align, ...(tag ? { tag } : {}) });
       });
     }
     xx += w;

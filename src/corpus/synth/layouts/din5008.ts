@@ -81,7 +81,9 @@ function draw(ctx: Ctx): void {
     color: st.accent,
     align: headRight ? 'left' : 'right',
   });
-  if (rng.chance(0.5)) {
+  // The letterhead address only where it ends above the address window (DIN 5008: 45 mm header zone).
+  const headAddrEnd = 40 + nameSize * 1.5 + inv.supplier.address.length * st.small * st.leading;
+  if (rng.chance(0.5) && headAddrEnd < 120) {
     putLines(ctx, 'supplier_address', inv.supplier.address, headRight ? left : W - m, 40 + nameSize * 1.5, {
       size: st.small,
       align: headRight ? 'left' : 'right',
@@ -92,17 +94,26 @@ function draw(ctx: Ctx): void {
   // Sender line and address window.
   const winTop = 127;
   const sep = rng.pick(['·', '-', '|', '•']);
-  const full = [inv.supplier.name, ...inv.supplier.address].join(`   ${sep}   `);
-  const sizeS = fitSize(ctx, full, W - m - left, Math.max(6, st.size * 0.72), false);
-  const gap = c.widthOf(' ', sizeS) * 1.6;
-  let x = left;
-  x += put(ctx, V.text('supplier_name', inv.supplier.name), x, winTop, { size: sizeS });
-  const tag = c.entity('supplier_address');
-  for (const line of inv.supplier.address) {
-    x += gap + c.text(sep, x + gap, winTop, { size: sizeS }) + gap;
-    x += c.text(line, x, winTop, { size: sizeS, tag });
+  // The sender line must fit the window (85 mm); when it cannot, there is none (no partial address).
+  const senderFits = (lines: readonly string[]) =>
+    c.widthOf([inv.supplier.name, ...lines].join(`     ${sep}     `), 5.5) <= 330 - left;
+  let senderLines: readonly string[] | undefined = inv.supplier.address;
+  if (!senderFits(senderLines)) senderLines = undefined;
+  const full = [inv.supplier.name, ...(senderLines ?? [])].join(`     ${sep}     `);
+  const sizeS = fitSize(ctx, full, 330 - left, Math.max(6, st.size * 0.72), false);
+  if (senderLines) {
+    // Wide gaps: readers place words inside merged runs by estimated glyph widths, and a small separator
+    // next to a value would otherwise drift into the value's box.
+    const gap = c.widthOf(' ', sizeS) * 2.5;
+    let x = left;
+    x += put(ctx, V.text('supplier_name', inv.supplier.name), x, winTop, { size: sizeS });
+    const tag = c.entity('supplier_address');
+    for (const line of senderLines) {
+      x += gap + c.text(sep, x + gap, winTop, { size: sizeS }) + gap;
+      x += c.text(line, x, winTop, { size: sizeS, tag });
+    }
+    c.line(left, winTop + sizeS * 1.25, x, winTop + sizeS * 1.25, { width: 0.3 });
   }
-  c.line(left, winTop + sizeS * 1.25, x, winTop + sizeS * 1.25, { width: 0.3 });
   let y = winTop + sizeS * 2.5;
   y += putLines(ctx, 'customer_name', [inv.customer.name], left, y, {});
   if (inv.customer.contact && rng.chance(0.5)) {

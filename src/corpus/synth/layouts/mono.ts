@@ -118,10 +118,13 @@ function draw(ctx: Ctx): void {
     [U(L.raw('unitPrice')), codeW + descW + 2 + qtyW + priceW, 'right'],
     [U(L.raw('amount')), cols, 'right'],
   ] as const;
-  for (const [t, at, align] of hdr) {
-    if (at === 0 && !codeW) continue;
-    c.text(t, col(at), y(), { size, bold: true, ...(align === 'right' ? { align } : {}) });
-  }
+  // Captions are cut to their column, as line printers do ("PREZZO UNITARIO" → "PREZZO UNIT").
+  const widthOf = [codeW, descW, qtyW, priceW, amtW];
+  hdr.forEach(([t, at, align], i) => {
+    if (at === 0 && !codeW) return;
+    const cut = t.slice(0, Math.max(3, (widthOf[i] ?? 10) - 1)).trim();
+    c.text(cut, col(at), y(), { size, bold: true, ...(align === 'right' ? { align } : {}) });
+  });
   row++;
   sepLine('-');
   const pageBreak = () => {
@@ -174,10 +177,11 @@ function draw(ctx: Ctx): void {
   sepLine('=');
   row++;
   if (inv.paymentTerms) {
-    c.text(U(L.raw('paymentTerms')), col(0), y(), { size });
-    const terms = U(inv.paymentTerms);
-    const lines = c.wrap(terms, (cols - 22) * cw, size);
-    putLines(ctx, 'payment_terms', lines, col(22), y(), { size, leading: lead / size });
+    const capText = U(L.raw('paymentTerms'));
+    c.text(capText, col(0), y(), { size });
+    const at = Math.max(22, capText.length + 2);
+    const lines = c.wrap(U(inv.paymentTerms), (cols - at) * cw, size);
+    putLines(ctx, 'payment_terms', lines, col(at), y(), { size, leading: lead / size });
     row += lines.length;
   }
   if (inv.bank) {

@@ -47,6 +47,7 @@ function draw(ctx: Ctx): void {
   const ph = partyBlock(ctx, inv.supplier, 'supplier', m, y, {
     extras: ['phone', 'email'],
     nameSize: st.size * 1.2,
+    width: W / 2 - m - 10,
   });
   let ry = y;
   for (const [cap, v] of metaPairs(ctx)) ry += pair(ctx, cap, v, W / 2 + 20, ry, 'cols', { labelW: 110 });
@@ -62,16 +63,17 @@ function draw(ctx: Ctx): void {
   const broughtCap = L.get('broughtForward');
   const cont = (carried: Decimal): number => {
     // Carried-forward subtotal at the page end: an amount that is none of the fields.
-    c.text(carriedCap, W - m - 200, bottom - footerH - st.size * 2, { size: st.size, bold: true });
-    put(ctx, money(ctx, undefined, carried), W - m, bottom - footerH - st.size * 2, {
+    const cy = bottom - footerH - st.size * 2;
+    const cw = put(ctx, money(ctx, undefined, carried), W - m, cy, {
       size: st.size,
       bold: true,
       align: 'right',
     });
+    c.text(carriedCap, W - m - cw - st.size * 2, cy, { size: st.size, bold: true, align: 'right' });
     c.addPage();
     const yy = top + st.size;
-    c.text(broughtCap, W - m - 200, yy, { size: st.size });
-    put(ctx, money(ctx, undefined, carried), W - m, yy, { size: st.size, align: 'right' });
+    const bw = put(ctx, money(ctx, undefined, carried), W - m, yy, { size: st.size, align: 'right' });
+    c.text(broughtCap, W - m - bw - st.size * 2, yy, { size: st.size, align: 'right' });
     return yy + st.size * 2;
   };
   y = itemsTable(ctx, {
@@ -83,6 +85,8 @@ function draw(ctx: Ctx): void {
     header: rng.pick(['bold', 'shaded', 'underline'] as const),
     maxY: bottom - footerH - st.size * 4,
     onBreak: cont,
+    // Long ERP-style tables: roomier rows than the document's base size.
+    size: Math.max(st.size, 9),
   });
   const need = st.size * st.leading * (8 + inv.taxes.length);
   if (y + need > bottom - footerH) {
@@ -125,7 +129,7 @@ function draw(ctx: Ctx): void {
 export const multipage: Family = {
   name: 'multipage',
   kinds: ['invoice'],
-  items: [22, 40],
+  items: [26, 40],
   pageSize: (inv, rng) => (inv.locale.country === 'US' && rng.chance(0.6) ? LETTER : A4),
   draw,
 };

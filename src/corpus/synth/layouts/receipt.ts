@@ -10,6 +10,7 @@ import {
   type Ctx,
   date,
   type Family,
+  fitSize,
   money,
   num,
   put,
@@ -82,10 +83,11 @@ function draw(ctx: Ctx): void {
     }
   }
   const centrePair = (cap: string, v: ReturnType<typeof V.text>) => {
-    const full = `${cap} ${v.text}`;
-    const x0 = cx - c.widthOf(full, size) / 2;
-    const w = c.text(cap, x0, y, { size });
-    put(ctx, v, x0 + w + c.widthOf(' ', size), y, { size });
+    const sz = fitSize(ctx, `${cap}  ${v.text}`, W - 2 * m, size, false);
+    const full = c.widthOf(cap, sz) + c.widthOf(' ', sz) + c.widthOf(v.text, sz);
+    const x0 = cx - full / 2;
+    const w = c.text(cap, x0, y, { size: sz });
+    put(ctx, v, x0 + w + c.widthOf(' ', sz), y, { size: sz });
     y += lead;
   };
   if (inv.supplier.phone && rng.chance(0.7))
@@ -117,11 +119,17 @@ function draw(ctx: Ctx): void {
   if (rng.chance(0.5)) {
     left(numCap, V.text('invoice_number', inv.number), capW);
     const w = c.text(dateCap, m, y, { size });
-    const dw = put(ctx, dv, m + Math.max(w + c.widthOf(' ', size), capW), y, { size });
-    if (r)
-      c.text(r.time, m + Math.max(w + c.widthOf(' ', size), capW) + dw + c.widthOf('  ', size) * 1.6, y, {
-        size,
-      });
+    const dx = m + Math.max(w + c.widthOf(' ', size), capW);
+    const dw = put(ctx, dv, dx, y, { size });
+    if (r) {
+      // The time follows the date when it fits, else it goes under it.
+      let tx = dx + dw + c.widthOf('  ', size) * 1.6;
+      if (tx + c.widthOf(r.time, size) > W - m) {
+        y += lead;
+        tx = dx;
+      }
+      c.text(r.time, tx, y, { size });
+    }
     y += lead;
   } else {
     const w = put(ctx, dv, m, y, { size });
@@ -189,7 +197,8 @@ function draw(ctx: Ctx): void {
 
   // Totals.
   const row = (cap: string, v: ReturnType<typeof V.text>, bold = false, sz = size) => {
-    c.text(cap, m, y, { size: sz, bold });
+    const room = right - m - c.widthOf(v.text, sz, bold) - c.widthOf('  ', sz);
+    c.text(cap, m, y, { size: fitSize(ctx, cap, room, sz, bold), bold });
     put(ctx, v, right, y, { size: sz, bold, align: 'right' });
     y += sz * st.leading;
   };

@@ -47,10 +47,10 @@ function draw(ctx: Ctx): void {
   const sh = partyBlock(ctx, inv.supplier, 'supplier', W - m - lh - st.size, y, {
     align: 'right',
     nameSize: ns,
-    width: W * 0.45,
+    width: (W - 2 * m) * 0.5 - lh,
     extras: rng.sample(['phone', 'email', 'web', 'vat'] as const, rng.int(2, 4)),
   });
-  const ts = fitSize(ctx, titleVal(ctx).text, W * 0.42, st.big * 0.9);
+  const ts = fitSize(ctx, titleVal(ctx).text, (W - 2 * m) * 0.42, st.big * 0.9);
   put(ctx, titleVal(ctx), m, y, { size: ts, bold: true, color: st.accent });
   const ch = partyBlock(ctx, inv.customer, 'customer', m, y + ts * 2.2, { extras: ['vat'], width: W * 0.4 });
   y = Math.max(y + sh, y + ts * 2.2 + ch) + st.size * 2;

@@ -4,9 +4,13 @@
  * consecutive words, tolerant of OCR errors (weighted edit distance on the normalised text), and typed:
  * amounts and dates are parsed from their printed forms and compared as values.
  */
+import { Decimal } from 'decimal.js';
+import { amountReadings } from '../assemble/normalize/amount.js';
+import { currencyOfToken } from '../assemble/normalize/currency.js';
+import { dateReadings } from '../assemble/normalize/date.js';
 import { LABEL_ID } from '../ner/labels.js';
 import type { BBox, Word } from '../types.js';
-import { amountsEqual, currencyOf, fieldKind, matchKey, parseAmount, parseDates } from './normalize-text.js';
+import { amountsEqual, fieldKind, matchKey } from './normalize-text.js';
 
 export interface FieldMatch {
   field: string;
@@ -321,25 +325,38 @@ const WEAK_AMOUNT = 0.9;
 /** The keyword prior a guess needs: a label on the value's own row (the smallest positive weight). */
 const KEYWORD_PRIOR = 2;
 
+/** The value as a decimal, or undefined when it is not a number. */
+function decimalOf(value: string): Decimal | undefined {
+  try {
+    const d = new Decimal(value.trim());
+    return d.isFinite() ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function amountWindows(layout: Layout, value: string): Window[] {
-  const target = Number(value);
-  if (!Number.isFinite(target)) return [];
+  const target = decimalOf(value);
+  if (!target) return [];
+  const abs = target.abs().toFixed();
+  const cents = target.toFixed(2);
   const hasCents = /\.\d*[1-9]/.test(value);
   return typedWindows(layout, 3, (printed) => {
     const test = (text: string, base: number, exact: boolean): Window | undefined => {
-      const vals = parseAmount(text);
-      if (vals.some((v) => amountsEqual(v, target))) {
+      const vals = amountReadings(text);
+      if (vals.some((v) => amountsEqual(v, value))) {
         // A whole number printed without decimals is weaker evidence (quantities, codes).
         const whole = !/[.,]\d/.test(text);
         return { words: [], score: whole && !hasCents ? base * 0.85 : base, exact: exact && !whole };
       }
-      if (target !== 0 && vals.some((v) => amountsEqual(Math.abs(v), Math.abs(target)))) {
+      if (!target.isZero() && vals.some((v) => amountsEqual(v.replace(/^-/, ''), abs))) {
         return { words: [], score: base * 0.9, exact: false };
       }
       return undefined;
     };
     const cleaned = cleanAmountText(printed);
     const folded = foldDigits(cleaned);
+    const digits = folded.replace(' ', '');
     return (
       test(printed, 1, true) ??
       // `65. 20`, `~50.00`: the same digits with OCR spacing and debris.
@@ -348,10 +365,10 @@ function amountWindows(layout: Layout, value: string): Window[] {
       // A dropped decimal point: `1200` or `12 00` for 12.00.
       ((/^\d{3,}$|^\d+ \d{2}$/.test(folded) &&
         hasDecimals(value) &&
-        amountsEqual(Number(folded.replace(' ', '')) / 100, target)) ||
+        amountsEqual(`${digits.slice(0, -2)}.${digits.slice(-2)}`, value)) ||
       // One misread digit: `14.19` for 14.10.
       (/[.,]\d/.test(folded) &&
-        parseAmount(folded).some((v) => oneDigitApart(v.toFixed(2), target.toFixed(2))))
+        amountReadings(folded).some((v) => oneDigitApart(new Decimal(v).toFixed(2), cents)))
         ? { words: [], score: 0.5, exact: false }
         : undefined)
     );
@@ -371,8 +388,8 @@ function dateDigitForms(iso: string): string[] {
 function dateWindows(layout: Layout, value: string): Window[] {
   const forms = dateDigitForms(value);
   return typedWindows(layout, 5, (printed) => {
-    if (parseDates(printed).includes(value)) return { words: [], score: 1, exact: true };
-    const folded = parseDates(foldDigits(printed));
+    if (dateReadings(printed).includes(value)) return { words: [], score: 1, exact: true };
+    const folded = dateReadings(foldDigits(printed));
     if (folded.includes(value)) return { words: [], score: 0.8, exact: false };
     // One misread digit (`26/12/2018` for the 25th): still the date's place on the page.
     if (folded.some((d) => oneDigitApart(d, value))) return { words: [], score: 0.6, exact: false };
@@ -398,7 +415,8 @@ function codeWindows(layout: Layout, value: string): Window[] {
   const out: Window[] = [];
   layout.words.forEach((w, i) => {
     const t = w.text.trim().replace(/[:;,()]+$/g, '');
-    if (currencyOf(t) === code || t.toUpperCase() === code) out.push({ words: [i], score: 1, exact: true });
+    if (currencyOfToken(t) === code || t.toUpperCase() === code)
+      out.push({ words: [i], score: 1, exact: true });
   });
   return out;
 }

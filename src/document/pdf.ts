@@ -2,8 +2,11 @@
  * The one module that imports pdfjs-dist: open a PDF, read a page's text layer as words, measure how much of
  * a page images cover, and render a page to a grayscale raster. pdfjs runs in-process (its fake worker).
  */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   AnnotationMode,
   getDocument,
@@ -17,7 +20,7 @@ import {
 import { InvexError } from '../errors.js';
 import type { Raster, Word } from '../types.js';
 import { fontClassOf } from './glyph-widths.js';
-import { assignLines, runsToWords, type TextRun, type ToPage } from './text-layer.js';
+import { assignLines, runsToWords, type TextRun, type ToPage, WORD_GAP_EM } from './text-layer.js';
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -46,7 +49,54 @@ export class PdfDocument {
   }
 }
 
+// pdfjs 5.x turns every glyph gap over 0.102 em into a space, a hard-coded factor (mozilla/pdf.js#18768), so
+// kerned or fake-bold text comes out as "Liefer ant". Its in-process worker is loaded with our word gap instead.
+const WORKER_PATCHES: readonly [string, string][] = [
+  ['const TRACKING_SPACE_FACTOR = 0.102;', `const TRACKING_SPACE_FACTOR = ${WORD_GAP_EM};`],
+  ['const SPACE_IN_FLOW_MIN_FACTOR = 0.102;', `const SPACE_IN_FLOW_MIN_FACTOR = ${WORD_GAP_EM};`],
+];
+
+let workerInstalled: Promise<boolean> | undefined;
+
+/**
+ * Installs the patched pdfjs worker (once per process, before the first getDocument). Resolves false, leaving
+ * pdfjs's own worker in use, when the source no longer has the expected lines or the copy cannot be written.
+ */
+export function installPdfWorker(): Promise<boolean> {
+  workerInstalled ??= loadPatchedWorker().then(
+    (handler) => {
+      if (handler) (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = { WorkerMessageHandler: handler };
+      return handler !== undefined;
+    },
+    () => false,
+  );
+  return workerInstalled;
+}
+
+async function loadPatchedWorker(): Promise<unknown> {
+  let source = await readFile(join(PDFJS_DIR, 'legacy', 'build', 'pdf.worker.mjs'), 'utf8');
+  for (const [from, to] of WORKER_PATCHES) {
+    if (source.split(from).length !== 2) return undefined;
+    source = source.replace(from, to);
+  }
+  // The copy has no source map beside it.
+  source = source.replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  // A private directory (mode 0700), removed once the module is loaded: nobody else can swap the file. The
+  // node_modules segment makes test runners (vitest) load it natively instead of transforming 2 MB of bundle.
+  const dir = await mkdtemp(join(tmpdir(), 'invex-pdfjs-'));
+  try {
+    const file = join(dir, 'node_modules', 'pdf.worker.mjs');
+    await mkdir(dirname(file));
+    await writeFile(file, source);
+    const mod = (await import(pathToFileURL(file).href)) as { WorkerMessageHandler?: unknown };
+    return mod.WorkerMessageHandler;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function openPdf(bytes: Uint8Array, opts: OpenPdfOptions = {}): Promise<PdfDocument> {
+  await installPdfWorker();
   const task = getDocument({
     // A copy: pdfjs transfers (detaches) the buffer it is given.
     data: new Uint8Array(bytes),

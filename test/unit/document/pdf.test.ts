@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { ingestBytes } from '../../../src/document/ingest.js';
-import { openPdf, readPdfPageText, renderPdfPage } from '../../../src/document/pdf.js';
+import { installPdfWorker, openPdf, readPdfPageText, renderPdfPage } from '../../../src/document/pdf.js';
 import { InvexError } from '../../../src/errors.js';
 import type { BBox, IngestedPage, Word } from '../../../src/types.js';
 import {
   A4,
+  buildPdf,
   encryptedPdf,
   goldenTextPdf,
   mixedPdf,
   multiPagePdf,
   ocrLayerPdf,
+  type PdfKitDoc,
   type PlacedWord,
   rotatedPdf,
   scanWithStampPdf,
@@ -99,6 +101,108 @@ describe('PDF text layer', () => {
           : [v0, 1 - u1, v1, 1 - u0];
     const worst = Math.max(...match(page.words, truth, map).map((m) => m.error));
     expect(worst).toBeLessThan(0.01);
+  });
+});
+
+describe('PDF word boundaries', () => {
+  const size = 10;
+  const em = (n: number) => n * size;
+
+  /** Draws each piece with its own text operator at an explicit x, `gap` ems after the previous piece. */
+  function pieces(doc: PdfKitDoc, parts: [string, number][], x: number, y: number): number {
+    let at = x;
+    for (const [text, gap] of parts) {
+      at += em(gap);
+      doc.text(text, at, y, { lineBreak: false });
+      at += doc.widthOfString(text);
+    }
+    return at;
+  }
+
+  async function lines(draw: (doc: PdfKitDoc) => void): Promise<string[]> {
+    const page = textPage((await ingestBytes(await buildPdf(draw), opts)).pages[0]);
+    const byLine = new Map<number, string[]>();
+    for (const w of page.words) byLine.set(w.line, [...(byLine.get(w.line) ?? []), w.text]);
+    return [...byLine.values()].map((ws) => ws.join(' '));
+  }
+
+  it('keeps a word whole when its pieces are positioned with kerning or fake-bold gaps', async () => {
+    const found = await lines((doc) => {
+      doc.font('Times-Roman').fontSize(size);
+      // The symtrax ZUGFeRD specimens: bold emulated by the regular face plus 0.055-0.111 em TJ offsets.
+      pieces(
+        doc,
+        [
+          ['Liefer', 0],
+          ['ant', 0.111],
+          ['GmbH', 0.25],
+        ],
+        56,
+        100,
+      );
+      pieces(
+        doc,
+        [
+          ['B', 0],
+          ['r', 0.055],
+          ['u', 0.111],
+          ['t', 0.056],
+          ['t', 0.055],
+          ['osumme', 0.056],
+        ],
+        56,
+        130,
+      );
+      // Word gaps made by positioning alone (no space glyph), the narrowest seen on the specimens.
+      pieces(
+        doc,
+        [
+          ['(c)', 0],
+          ['AWV', 0.195],
+          ['e.V.', 0.2],
+        ],
+        56,
+        160,
+      );
+      // A font change inside a word, and a real space.
+      doc.font('Helvetica-Bold').text('Rech', 56, 190, { continued: true, lineBreak: false });
+      doc.font('Helvetica').text('nung 4711', { lineBreak: false });
+    });
+    expect(found).toEqual(['Lieferant GmbH', 'Bruttosumme', '(c) AWV e.V.', 'Rechnung 4711']);
+  });
+
+  it('runs pdfjs with our word gap (its worker source still has the lines the patch replaces)', async () => {
+    expect(await installPdfWorker()).toBe(true);
+  });
+
+  it('keeps letter-spaced words whole and their spaces apart (pdfjs alone splits at 0.102 em)', async () => {
+    const found = await lines((doc) => {
+      doc.font('Helvetica').fontSize(size);
+      doc.text('Zahlbetrag 235,62 EUR', 56, 100, { characterSpacing: em(0.11), lineBreak: false });
+    });
+    expect(found).toEqual(['Zahlbetrag 235,62 EUR']);
+  });
+
+  it('boxes a word drawn in pieces from its first to its last glyph', async () => {
+    let right = 0;
+    const bytes = await buildPdf((doc) => {
+      doc.font('Times-Roman').fontSize(size);
+      right = pieces(
+        doc,
+        [
+          ['Liefer', 0],
+          ['ant', 0.111],
+        ],
+        100,
+        100,
+      );
+      doc.text('GmbH Berlin', 300, 100, { lineBreak: false });
+    });
+    const words = textPage((await ingestBytes(bytes, opts)).pages[0]).words;
+    expect(words.map((w) => w.text)).toEqual(['Lieferant', 'GmbH', 'Berlin']);
+    const word = words[0];
+    expect(word?.bbox[0]).toBeCloseTo(100 / A4[0], 2);
+    expect(word?.bbox[2]).toBeCloseTo(right / A4[0], 2);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   runsToWords,
   type TextRun,
   textLayerVerdict,
+  WORD_GAP_EM,
 } from '../../../src/document/text-layer.js';
 import type { BBox } from '../../../src/types.js';
 
@@ -80,6 +81,18 @@ describe('runsToWords', () => {
     expect(runsToWords([a, run(' ', after, 500, 10), run('EUR', after, 500, 10)], toPage)).toHaveLength(2);
     expect(runsToWords([{ ...a, eol: true }, run('EUR', after, 500, 10)], toPage)).toHaveLength(2);
     expect(runsToWords([a, run('EUR', after + 5, 500, 10)], toPage)).toHaveLength(2);
+  });
+
+  it('joins runs across gaps narrower than the word gap, on one baseline only', () => {
+    const a = run('Liefer', 100, 500, 10);
+    const after = 100 + a.width;
+    const gap = (em: number) => after + em * 10;
+    const texts = (next: TextRun) => runsToWords([a, next], toPage).map((w) => w.text);
+    expect(texts(run('ant', gap(WORD_GAP_EM - 0.01), 500, 10))).toEqual(['Lieferant']);
+    expect(texts(run('ant', gap(-0.05), 500, 10))).toEqual(['Lieferant']);
+    expect(texts(run('ant', gap(WORD_GAP_EM + 0.01), 500, 10))).toEqual(['Liefer', 'ant']);
+    // A superscript right after the word is its own word.
+    expect(texts(run('2', after, 503.5, 10))).toEqual(['Liefer', '2']);
   });
 
   it('follows rotated text along its baseline', () => {

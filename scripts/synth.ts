@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { runSynth } from '../src/corpus/synth/index.js';
 import type { LocaleId } from '../src/corpus/synth/locales.js';
+import { toInvexError } from '../src/errors.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,24 +34,31 @@ const families = list(values.families);
 const locales = list(values.locales) as LocaleId[] | undefined;
 const count = Number(values.count);
 let last = 0;
-const report = await runSynth({
-  count,
-  seed: Number(values.seed),
-  out: values.out,
-  scannedRatio: Number(values['scanned-ratio']),
-  ...(families ? { families } : {}),
-  ...(locales ? { locales } : {}),
-  ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
-  ...(values['ocr-lang'] ? { ocrLang: values['ocr-lang'] } : {}),
-  onProgress: (done, total) => {
-    if (done === total || done - last >= Math.max(1, Math.floor(total / 20))) {
-      last = done;
-      const mb = (n: number) => Math.round(n / 1048576);
-      const mem = process.memoryUsage();
-      process.stderr.write(`synth ${done}/${total} rss ${mb(mem.rss)} MB heap ${mb(mem.heapUsed)} MB\n`);
-    }
-  },
-});
+let report: Awaited<ReturnType<typeof runSynth>>;
+try {
+  report = await runSynth({
+    count,
+    seed: Number(values.seed),
+    out: values.out,
+    scannedRatio: Number(values['scanned-ratio']),
+    ...(families ? { families } : {}),
+    ...(locales ? { locales } : {}),
+    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+    ...(values['ocr-lang'] ? { ocrLang: values['ocr-lang'] } : {}),
+    onProgress: (done, total) => {
+      if (done === total || done - last >= Math.max(1, Math.floor(total / 20))) {
+        last = done;
+        const mb = (n: number) => Math.round(n / 1048576);
+        const mem = process.memoryUsage();
+        process.stderr.write(`synth ${done}/${total} rss ${mb(mem.rss)} MB heap ${mb(mem.heapUsed)} MB\n`);
+      }
+    },
+  });
+} catch (err) {
+  const e = toInvexError(err);
+  console.error(`${e.code}: ${e.message}`);
+  process.exit(e.code === 'INVEX_E_USAGE' ? 2 : 1);
+}
 const { issueSamples, missingSamples, ...summary } = report;
 console.log(JSON.stringify(summary, null, 2));
 if (issueSamples.length) console.error('label issues (first):', JSON.stringify(issueSamples.slice(0, 5)));

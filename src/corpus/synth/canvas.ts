@@ -3,7 +3,9 @@
  * that words read back from the PDF (or OCR of its raster) can be labeled by position. Text is drawn one
  * line per call, never wrapped by pdfkit, so each line's box is known exactly.
  */
+
 import PDFDocument from 'pdfkit';
+import { InvexError } from '../../errors.js';
 import type { FieldName } from '../../ner/labels.js';
 import { type FontFace, registerFace, safeText } from './fonts.js';
 
@@ -175,7 +177,7 @@ export class Canvas {
     this.drawn.push({ page: this.page, text: t, box: [box[0], y + size * 0.15, box[2], y + size * 0.95] });
     if (o.tag) {
       const e = this.entities[o.tag.entity];
-      if (!e) throw new RangeError(`unknown entity ${o.tag.entity}`);
+      if (!e) throw new InvexError('INVEX_E_INTERNAL', `unknown entity ${o.tag.entity}`);
       this.parts.push({ entity: e.id, page: this.page, part: e.parts.length, text: t, box });
       e.parts.push(t);
     }

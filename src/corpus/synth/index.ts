@@ -6,12 +6,14 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvexError } from '../../errors.js';
 import { closeOcr } from '../../ocr/tesseract.js';
 import type { CorpusDoc } from '../format.js';
 import { checkRecovery, type Recovery, recoveryRate } from './check.js';
 import { type GeneratedDoc, generateDocument, groundTruth, printedText, TEST_FAMILIES } from './generate.js';
 import type { EntityIssue } from './label.js';
-import type { LocaleId } from './locales.js';
+import { familyByName } from './layouts/index.js';
+import { LOCALE_IDS, type LocaleId } from './locales.js';
 import { scanDocument } from './scan.js';
 import { labelTextDocument } from './text-doc.js';
 
@@ -159,7 +161,22 @@ function end(s: WriteStream): Promise<void> {
 
 const rate = (r: Recovery) => ({ values: r.values, recovered: r.recovered, rate: recoveryRate(r) });
 
+/** Refuses options that cannot produce a corpus (INVEX_E_USAGE), naming every problem. */
+function checkOptions(opts: SynthOptions): void {
+  const problems: string[] = [];
+  if (!Number.isInteger(opts.count) || opts.count < 0) problems.push('--count must be a whole number ≥ 0');
+  if (!Number.isInteger(opts.seed)) problems.push('--seed must be a whole number');
+  const r = opts.scannedRatio ?? 0;
+  if (!(r >= 0 && r <= 1)) problems.push('--scanned-ratio must be between 0 and 1');
+  if (!opts.out) problems.push('--out is required');
+  for (const l of opts.locales ?? [])
+    if (!LOCALE_IDS.includes(l)) problems.push(`unknown locale "${l}" (known: ${LOCALE_IDS.join(', ')})`);
+  if (problems.length) throw new InvexError('INVEX_E_USAGE', problems.join('; '));
+  for (const f of opts.families ?? []) familyByName(f);
+}
+
 export async function runSynth(opts: SynthOptions): Promise<SynthReport> {
+  checkOptions(opts);
   const t0 = performance.now();
   await mkdir(join(opts.out, 'pdf'), { recursive: true });
   if ((opts.scannedRatio ?? 0) > 0) await mkdir(join(opts.out, 'img'), { recursive: true });

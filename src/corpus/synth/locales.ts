@@ -2,6 +2,7 @@
  * Locales of the synthetic corpus: number, date and money conventions, tax rates, identifier formats
  * (VAT ids, IBANs with valid check digits, BICs) and the faker locale chain for names and addresses.
  */
+
 import {
   base,
   de,
@@ -17,6 +18,7 @@ import {
   nl,
 } from '@faker-js/faker';
 import { composeIBAN, isValidIBAN } from 'ibantools';
+import { InvexError } from '../../errors.js';
 import type { Currency, CurrencyPlacement, MonthNames, NegativeStyle, NumberFormat } from './formats.js';
 import type { Rng } from './rng.js';
 import type { Lang } from './vocab.js';
@@ -246,7 +248,7 @@ export function makeIban(country: string, rng: Rng): string {
     const iban = composeIBAN({ countryCode: country, bban: bban(country, rng) });
     if (iban && isValidIBAN(iban)) return iban;
   }
-  throw new Error(`could not compose a valid IBAN for ${country}`);
+  throw new InvexError('INVEX_E_INTERNAL', `could not compose a valid IBAN for ${country}`);
 }
 
 /** A BIC: 4 letters bank, country, 2 location chars, optional branch. */

@@ -3,6 +3,8 @@
  * through a string hash so that any (seed, label...) tuple gives an independent, reproducible stream.
  */
 
+import { InvexError } from '../../errors.js';
+
 /** cyrb53-style 32-bit hash of a string: stable across platforms and Node versions. */
 export function hashString(s: string, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
@@ -78,7 +80,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError('pick from an empty list');
+    if (items.length === 0) throw new InvexError('INVEX_E_INTERNAL', 'pick from an empty list');
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
@@ -92,7 +94,7 @@ export class Rng {
       if (r < 0) return v;
     }
     const last = items[items.length - 1];
-    if (!last) throw new RangeError('weighted pick from an empty list');
+    if (!last) throw new InvexError('INVEX_E_INTERNAL', 'weighted pick from an empty list');
     return last[0];
   }
 

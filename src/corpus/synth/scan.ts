@@ -3,9 +3,11 @@
  * turns, blur, noise, JPEG artefacts, low contrast, uneven lighting, 150–300 DPI), OCR it with our OCR stage,
  * and label the OCR words by mapping their centres back through the same geometry onto the drawn boxes.
  */
+
 import sharp from 'sharp';
 import { config } from '../../config.js';
 import { openPdf, renderPdfPage } from '../../document/pdf.js';
+import { InvexError } from '../../errors.js';
 import { ocrRaster } from '../../ocr/ocr.js';
 import type { Raster, Rotation } from '../../types.js';
 import type { CorpusPage } from '../format.js';
@@ -157,7 +159,8 @@ export async function scanDocument(
   opts: { lang?: string } = {},
 ): Promise<ScanResult> {
   const size = gen.pageSizes[0];
-  if (!size || gen.pageSizes.length !== 1) throw new Error(`${gen.id}: scanned variants are single-page`);
+  if (!size || gen.pageSizes.length !== 1)
+    throw new InvexError('INVEX_E_INTERNAL', `${gen.id}: scanned variants are single-page`);
   const rng = gen.rng.fork('scan');
   const params = scanParams(rng);
   const { raster, geometry } = await degradePage(gen.pdf, size, params, rng);

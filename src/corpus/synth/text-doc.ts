@@ -3,6 +3,7 @@
  */
 
 import { ingestBytes } from '../../document/ingest.js';
+import { InvexError } from '../../errors.js';
 import type { BBox } from '../../types.js';
 import type { CorpusDoc, CorpusPage } from '../format.js';
 import { type GeneratedDoc, groundTruth } from './generate.js';
@@ -53,7 +54,8 @@ export async function labelTextDocument(gen: GeneratedDoc, file: string): Promis
   const spans: EntitySpan[] = [];
   const byId = new Map(gen.entities.map((e) => [e.id, e]));
   for (const [i, p] of ingested.pages.entries()) {
-    if (p.kind !== 'text') throw new Error(`page ${p.number} of ${gen.id} has no text layer`);
+    if (p.kind !== 'text')
+      throw new InvexError('INVEX_E_INTERNAL', `page ${p.number} of ${gen.id} has no text layer`);
     const parts = gen.parts.filter((x) => x.page === i);
     const assigned = assignWordsByText(p.words, parts, (w) => [
       w.bbox[0] * p.width,

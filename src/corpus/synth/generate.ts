@@ -100,6 +100,14 @@ export async function generateDocument(
   const faces = fontFaces();
   const face = family.face ? family.face(faces, layoutRng) : layoutRng.pick(faces);
   const st = makeStyle(layoutRng, face);
+  // pdf.js draws the standard Times '€' wider than its metrics say, so '€56' renders with the 5 under the €.
+  if (
+    face.regular === 'Times-Roman' &&
+    invoice.currency.symbol === '€' &&
+    invoice.money.placement === 'symbol-before'
+  ) {
+    invoice.money.placement = 'symbol-before-space';
+  }
   const size = family.pageSize
     ? family.pageSize(invoice, layoutRng, st)
     : ([595.28, 841.89] as [number, number]);

@@ -7,20 +7,30 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  AnnotationMode,
-  getDocument,
-  OPS,
-  type PageViewport,
-  type PDFDocumentLoadingTask,
-  type PDFDocumentProxy,
-  type PDFPageProxy,
-  VerbosityLevel,
+import type {
+  PageViewport,
+  PDFDocumentLoadingTask,
+  PDFDocumentProxy,
+  PDFPageProxy,
 } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { InvexError } from '../errors.js';
 import type { Raster, Word } from '../types.js';
 import { fontClassOf } from './glyph-widths.js';
 import { assignLines, runsToWords, type TextRun, type ToPage, WORD_GAP_EM } from './text-layer.js';
+
+// pdfjs's legacy build carries core-js polyfills that replace these builtins process-wide on Node 20 (no
+// JSON.rawJSON, a push edge case) with JS versions: push 2x and JSON.stringify 17x slower. pdfjs needs neither
+// fix, so the natives are captured before it loads (a dynamic import, so this runs first) and put back.
+const NATIVE_BUILTINS = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify };
+
+function restoreNativeBuiltins(): void {
+  Array.prototype.push = NATIVE_BUILTINS.push;
+  JSON.parse = NATIVE_BUILTINS.parse;
+  JSON.stringify = NATIVE_BUILTINS.stringify;
+}
+
+const { AnnotationMode, getDocument, OPS, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+restoreNativeBuiltins();
 
 const require = createRequire(import.meta.url);
 const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -49,11 +59,18 @@ export class PdfDocument {
   }
 }
 
-// pdfjs 5.x turns every glyph gap over 0.102 em into a space, a hard-coded factor (mozilla/pdf.js#18768), so
-// kerned or fake-bold text comes out as "Liefer ant". Its in-process worker is loaded with our word gap instead.
+/** Edits to pdfjs's in-process worker, each [exact source line, replacement]. */
 const WORKER_PATCHES: readonly [string, string][] = [
+  // pdfjs 5.x turns every glyph gap over 0.102 em into a space, a hard-coded factor (mozilla/pdf.js#18768), so
+  // kerned or fake-bold text comes out as "Liefer ant": our word gap instead.
   ['const TRACKING_SPACE_FACTOR = 0.102;', `const TRACKING_SPACE_FACTOR = ${WORD_GAP_EM};`],
   ['const SPACE_IN_FLOW_MIN_FACTOR = 0.102;', `const SPACE_IN_FLOW_MIN_FACTOR = ${WORD_GAP_EM};`],
+  // TextState.clone (every q operator) made the copied state the clone's prototype, so V8 built a new hidden
+  // class per clone and getTextContent ran about 2x slower; the clone's own fields are the same either way.
+  [
+    'const clone = Object.assign(Object.create(this), this);',
+    'const clone = Object.assign(Object.create(TextState.prototype), this);',
+  ],
 ];
 
 let workerInstalled: Promise<boolean> | undefined;
@@ -89,6 +106,7 @@ async function loadPatchedWorker(): Promise<unknown> {
     await mkdir(dirname(file));
     await writeFile(file, source);
     const mod = (await import(pathToFileURL(file).href)) as { WorkerMessageHandler?: unknown };
+    restoreNativeBuiltins();
     return mod.WorkerMessageHandler;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -116,6 +134,9 @@ export async function openPdf(bytes: Uint8Array, opts: OpenPdfOptions = {}): Pro
   } catch (err) {
     await task.destroy();
     throw openError(err, opts.password);
+  } finally {
+    // pdfjs's own worker, where the patched one could not be installed, brings the polyfills back.
+    restoreNativeBuiltins();
   }
   const doc = new PdfDocument(task, proxy);
   const problem = pageCountProblem(proxy.numPages, opts.maxPages);

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ingestBytes } from '../../../src/document/ingest.js';
 import { installPdfWorker, openPdf, readPdfPageText, renderPdfPage } from '../../../src/document/pdf.js';
@@ -173,6 +175,24 @@ describe('PDF word boundaries', () => {
 
   it('runs pdfjs with our word gap (its worker source still has the lines the patch replaces)', async () => {
     expect(await installPdfWorker()).toBe(true);
+  });
+
+  it('leaves the native Array push and JSON functions in place (pdfjs polyfills them)', async () => {
+    // A fresh process: this one loaded pdf.ts before the test could look at the builtins.
+    const script = `
+      const before = [Array.prototype.push, JSON.parse, JSON.stringify];
+      const pdf = await import(${JSON.stringify(new URL('../../../src/document/pdf.ts', import.meta.url).href)});
+      await pdf.installPdfWorker();
+      const after = [Array.prototype.push, JSON.parse, JSON.stringify];
+      console.log(JSON.stringify(before.map((f, i) => f === after[i])));`;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    expect(JSON.parse(stdout)).toEqual([true, true, true]);
   });
 
   it('keeps letter-spaced words whole and their spaces apart (pdfjs alone splits at 0.102 em)', async () => {

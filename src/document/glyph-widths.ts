@@ -38,9 +38,21 @@ export function fontClassOf(fontFamily: string | undefined): FontClass {
 export function charAdvance(ch: string, cls: FontClass): number {
   if (cls === 'mono') return DEFAULT_WIDTH.mono;
   const table = cls === 'serif' ? SERIF : SANS;
-  const base = ch.length === 1 && ch.charCodeAt(0) < 128 ? ch : ch.normalize('NFD').charAt(0);
-  const code = base.charCodeAt(0);
+  const code = ch.length === 1 && ch.charCodeAt(0) < 128 ? ch.charCodeAt(0) : baseCode(ch);
   return (code >= 32 && code <= 126 ? table[code - 32] : undefined) ?? DEFAULT_WIDTH[cls];
+}
+
+// Base letters of the non-ASCII characters seen so far: normalize() is slow, and a text layer repeats few of them.
+const BASE_CODES = new Map<string, number>();
+const MAX_BASE_CODES = 4096;
+
+function baseCode(ch: string): number {
+  let code = BASE_CODES.get(ch);
+  if (code === undefined) {
+    code = ch.normalize('NFD').charCodeAt(0);
+    if (BASE_CODES.size < MAX_BASE_CODES) BASE_CODES.set(ch, code);
+  }
+  return code;
 }
 
 /** Advance of a string in 1/1000 em. */

@@ -258,11 +258,11 @@ function fontMetrics(style: { ascent: number; descent: number } | undefined): {
   };
 }
 
+/** viewport.convertToViewportPoint (same arithmetic, pdfjs's Util.applyTransform) without its array per call. */
 function toPageFractions(viewport: PageViewport): ToPage {
-  return (x, y) => {
-    const [vx = 0, vy = 0] = viewport.convertToViewportPoint(x, y);
-    return [vx / viewport.width, vy / viewport.height];
-  };
+  const [m0 = 1, m1 = 0, m2 = 0, m3 = 1, m4 = 0, m5 = 0] = viewport.transform;
+  const { width, height } = viewport;
+  return (x, y) => [(x * m0 + y * m2 + m4) / width, (x * m1 + y * m3 + m5) / height];
 }
 
 const IMAGE_OPS = new Set<number>([

@@ -3,7 +3,7 @@
  * and judge whether a page's text layer is worth using. No pdfjs import: pdf.ts feeds plain data in.
  */
 import type { BBox, Word } from '../types.js';
-import { type FontClass, stringAdvance } from './glyph-widths.js';
+import { charAdvance, type FontClass } from './glyph-widths.js';
 
 /** One pdfjs text item, reduced to what word splitting needs. */
 export interface TextRun {
@@ -78,26 +78,58 @@ function splitRun(run: TextRun): SpanWord[] {
   const [a = 1, b = 0, c = 0, d = 1, e = 0, f = 0] = run.transform;
   const scale = Math.hypot(a, b) || 1;
   const dir: [number, number] = [a / scale, b / scale];
-  const total = stringAdvance(run.str, run.fontClass);
-  if (total <= 0 || run.width <= 0) return [];
-  const unit = run.width / total;
+  // One pass over the string: each word's start and end index, and the advance before and after it.
+  const str = run.str;
+  const spans: number[] = [];
+  let advance = 0;
+  let wordStart = -1;
+  let wordBefore = 0;
+  for (let i = 0; i < str.length; ) {
+    const code = str.codePointAt(i) as number;
+    const next = i + (code > 0xffff ? 2 : 1);
+    if (isSpace(code, str, i)) {
+      if (wordStart >= 0) spans.push(wordStart, i, wordBefore, advance);
+      wordStart = -1;
+    } else if (wordStart < 0) {
+      wordStart = i;
+      wordBefore = advance;
+    }
+    advance +=
+      code < 128
+        ? charAdvance(str[i] as string, run.fontClass)
+        : charAdvance(str.slice(i, next), run.fontClass);
+    i = next;
+  }
+  if (wordStart >= 0) spans.push(wordStart, str.length, wordBefore, advance);
+  if (advance <= 0 || run.width <= 0) return [];
+  // Advances are whole 1/1000 em, so these sums are exact: the same positions as measuring each prefix.
+  const unit = run.width / advance;
   const out: SpanWord[] = [];
-  for (const m of run.str.matchAll(/\S+/g)) {
-    const s0 = stringAdvance(run.str.slice(0, m.index), run.fontClass) * unit;
-    const s1 = s0 + stringAdvance(m[0], run.fontClass) * unit;
+  for (let k = 0; k < spans.length; k += 4) {
+    const [from = 0, to = 0, before = 0, after = 0] = spans.slice(k, k + 4);
+    const s0 = before * unit;
+    const s1 = s0 + (after - before) * unit;
     out.push({
-      text: m[0],
+      text: str.slice(from, to),
       start: [e + dir[0] * s0, f + dir[1] * s0],
       end: [e + dir[0] * s1, f + dir[1] * s1],
       em: [c, d],
       dir,
       ascent: run.ascent,
       descent: run.descent,
-      open: m.index + m[0].length === run.str.length && !run.eol,
-      continues: m.index === 0,
+      open: to === str.length && !run.eol,
+      continues: from === 0,
     });
   }
   return out;
+}
+
+const SPACE = /\s/;
+
+/** What \s matches (the split of a run into words), with an ASCII fast path. */
+function isSpace(code: number, str: string, i: number): boolean {
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return code <= 0xffff && SPACE.test(str[i] as string);
 }
 
 /** next starts where prev ends: within the word gap along prev's baseline, and on (nearly) the same baseline. */
@@ -126,17 +158,18 @@ function join(prev: SpanWord, next: SpanWord): SpanWord {
 
 /** The word's quad (baseline segment raised to ascent and lowered to descent) as a page-fraction box. */
 function project(w: SpanWord, toPage: ToPage): BBox {
-  const corners = [w.start, w.end].flatMap(([x, y]) => [
-    toPage(x + w.em[0] * w.descent, y + w.em[1] * w.descent),
-    toPage(x + w.em[0] * w.ascent, y + w.em[1] * w.ascent),
-  ]);
-  const xs = corners.map((p) => p[0]);
-  const ys = corners.map((p) => p[1]);
+  const [x0, y0] = w.start;
+  const [x1, y1] = w.end;
+  const [u, v] = w.em;
+  const [ax, ay] = toPage(x0 + u * w.descent, y0 + v * w.descent);
+  const [bx, by] = toPage(x0 + u * w.ascent, y0 + v * w.ascent);
+  const [cx, cy] = toPage(x1 + u * w.descent, y1 + v * w.descent);
+  const [dx, dy] = toPage(x1 + u * w.ascent, y1 + v * w.ascent);
   return [
-    clamp01(Math.min(...xs)),
-    clamp01(Math.min(...ys)),
-    clamp01(Math.max(...xs)),
-    clamp01(Math.max(...ys)),
+    clamp01(Math.min(ax, bx, cx, dx)),
+    clamp01(Math.min(ay, by, cy, dy)),
+    clamp01(Math.max(ax, bx, cx, dx)),
+    clamp01(Math.max(ay, by, cy, dy)),
   ];
 }
 

@@ -16,6 +16,7 @@ import { service } from './service.js';
 import { sidebar } from './sidebar.js';
 import { taxSummary } from './tax-summary.js';
 import { usgrid } from './usgrid.js';
+import { viewer } from './viewer.js';
 
 export type { Family };
 
@@ -35,6 +36,7 @@ export const FAMILIES: readonly Family[] = [
   taxSummary,
   minimal,
   service,
+  viewer,
 ];
 
 export function familyByName(name: string): Family {

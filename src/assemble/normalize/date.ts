@@ -101,6 +101,8 @@ function numericFound(m: RegExpMatchArray): Found {
 /** Every date-shaped match of one pattern family in the folded text; numeric ones in text order. */
 function* found(t: string, kind: 'named' | 'numeric' | 'compact'): Generator<Found> {
   if (kind === 'named') {
+    // Every month name has 3+ letters; the name alternation is the costly part, so skip bare numbers.
+    if (!/\p{L}{3}/u.test(t)) return;
     for (const m of t.matchAll(NAMED_DMY)) {
       const v = iso(fullYear(m[3] as string), MONTHS[m[2] as string], Number(m[1]));
       if (v) yield { dotted: false, readings: [{ iso: v, order: 'named' }] };

@@ -164,8 +164,9 @@ async function startWorker(data: LanguageData): Promise<Tesseract.Worker> {
       failed,
     ]);
     failStart = undefined;
-    // AUTO (PSM 3): the default single-block mode drops big headings (DESIGN §4).
-    await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO });
+    // AUTO (PSM 3): the default single-block mode drops big headings (DESIGN §4). debug_file: tesseract's
+    // diagnostics ("Detected 129 diacritics") would otherwise land on the CLI's stderr for every page.
+    await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO, debug_file: '/dev/null' });
     return worker;
   } catch (err) {
     throw engineError(err, `OCR worker for ${data.langs} failed to start`);

@@ -5,11 +5,15 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { config } from '../config.js';
 import { defaultIngestOptions, type IngestOptions, ingestBytes } from '../document/ingest.js';
+import { errorInfo } from '../errors.js';
 import { ocrDocument } from '../ocr/ocr.js';
+import { closeOcr } from '../ocr/tesseract.js';
 import type { DocumentWords } from '../types.js';
 import type { CorpusDoc, CorpusPage, CorpusSplit } from './format.js';
 import { labelDocument } from './match.js';
+import { assignSplits, supplierFamily } from './splits.js';
 
 export interface GtEntry {
   /** As written in the set's gt.jsonl (relative to the set folder). */
@@ -243,4 +247,82 @@ export function progress(
       `${label} ${done}/${total} (${Math.round((100 * done) / total)}%) ${perDoc.toFixed(2)} s/doc, ETA ${eta < 90 ? `${Math.round(eta)} s` : `${Math.round(eta / 60)} min`}`,
     );
   };
+}
+
+/** What differs between the real sets: where they are, how a document's words are read, its locale. */
+export interface ImportSpec {
+  source: 'sroie' | 'zugferd';
+  defaultDataDir: string;
+  devFraction: number;
+  defaultConcurrency: number;
+  read: (entry: GtEntry, out: string, opts: ImportOptions) => Promise<FrontEndRun>;
+  locale: (words: DocumentWords) => string;
+}
+
+/**
+ * Imports one labeled set: front end per document, labels by matching, `<out>/<source>.jsonl`, and the
+ * held-out documents as `<out>/eval/<source>-dev/`. Whole suppliers go to one split: a shop's receipts or
+ * a seller's invoices share a layout, and a layout seen in training says nothing about generalisation.
+ */
+export async function runImport(spec: ImportSpec, opts: ImportOptions): Promise<ImportReport> {
+  const t0 = performance.now();
+  const dataDir = resolve(opts.dataDir ?? spec.defaultDataDir);
+  const out = resolve(opts.out ?? config().corpusDir);
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const gt = await readGroundTruth(dataDir);
+  const splits = assignSplits(
+    gt.map((e) => ({ key: e.file, group: supplierFamily(e.fields.supplier_name) })),
+    spec.devFraction,
+  );
+  const todo = gt.slice(0, opts.limit ?? gt.length);
+  const failed: ImportReport['failed'] = [];
+  let processed = 0;
+  const tick = progress(spec.source, todo.length, log);
+  try {
+    const docs = await mapLimit(
+      todo,
+      opts.concurrency ?? spec.defaultConcurrency,
+      async (entry): Promise<LabeledDoc | undefined> => {
+        try {
+          const run = await spec.read(entry, out, opts);
+          if (!run.cached) processed++;
+          tick(run.cached);
+          return labelCorpusDoc(run.words, entry, {
+            source: spec.source,
+            split: splits.get(entry.file) ?? 'train',
+            family: spec.source,
+            locale: spec.locale(run.words),
+          });
+        } catch (err) {
+          tick(false);
+          failed.push({ file: entry.file, ...errorInfo(err) });
+          return undefined;
+        }
+      },
+    );
+    const ok = docs.filter((d): d is LabeledDoc => d !== undefined);
+    const outFile = join(out, `${spec.source}.jsonl`);
+    await writeJsonl(
+      outFile,
+      ok.map((d) => d.doc),
+    );
+    const evalSet = await writeEvalSet(
+      join(out, 'eval', `${spec.source}-dev`),
+      gt.filter((e) => splits.get(e.file) === 'dev'),
+    );
+    return {
+      source: spec.source,
+      documents: gt.length,
+      imported: ok.length,
+      processed,
+      failed,
+      fields: countFields(ok),
+      splits: splitCounts(ok),
+      out: outFile,
+      evalSet,
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    await closeOcr();
+  }
 }

@@ -8,8 +8,6 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { config } from '../config.js';
-import { errorInfo } from '../errors.js';
-import { closeOcr } from '../ocr/tesseract.js';
 import type { Word } from '../types.js';
 import {
   countFields,
@@ -17,87 +15,33 @@ import {
   frontEndWords,
   type ImportOptions,
   type ImportReport,
-  type LabeledDoc,
-  labelCorpusDoc,
-  mapLimit,
-  progress,
   readGroundTruth,
-  splitCounts,
-  writeEvalSet,
-  writeJsonl,
+  runImport,
 } from './import-common.js';
 import { labelDocument } from './match.js';
-import { assignSplits, DEV_FRACTION, supplierFamily } from './splits.js';
+import { DEV_FRACTION } from './splits.js';
 
 /** The set, beside the project: `../shared/data/sroie-train` from the repository root. */
 export const SROIE_DIR = fileURLToPath(new URL('../../../shared/data/sroie-train', import.meta.url));
 
-export async function importSroie(opts: ImportOptions = {}): Promise<ImportReport> {
-  const t0 = performance.now();
-  const dataDir = resolve(opts.dataDir ?? SROIE_DIR);
-  const out = resolve(opts.out ?? config().corpusDir);
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const gt = await readGroundTruth(dataDir);
-  // Receipts of one shop (or chain) share a layout: hold out whole shops.
-  const splits = assignSplits(
-    gt.map((e) => ({ key: e.file, group: supplierFamily(e.fields.supplier_name) })),
-    DEV_FRACTION.sroie,
-  );
-  const todo = gt.slice(0, opts.limit ?? gt.length);
-  const failed: ImportReport['failed'] = [];
-  let processed = 0;
-  const tick = progress('sroie', todo.length, log);
-  try {
-    const docs = await mapLimit(
-      todo,
-      opts.concurrency ?? config().ocrWorkers,
-      async (entry): Promise<LabeledDoc | undefined> => {
-        try {
-          const run = await frontEndWords(entry.path, {
-            cacheDir: join(out, 'cache', 'sroie'),
-            lang: 'eng',
-            ...(opts.refresh !== undefined ? { refresh: opts.refresh } : {}),
-          });
-          if (!run.cached) processed++;
-          tick(run.cached);
-          return labelCorpusDoc(run.words, entry, {
-            source: 'sroie',
-            split: splits.get(entry.file) ?? 'train',
-            family: 'sroie',
-            locale: 'en-MY',
-          });
-        } catch (err) {
-          tick(false);
-          failed.push({ file: entry.file, ...errorInfo(err) });
-          return undefined;
-        }
-      },
-    );
-    const ok = docs.filter((d): d is LabeledDoc => d !== undefined);
-    const outFile = join(out, 'sroie.jsonl');
-    await writeJsonl(
-      outFile,
-      ok.map((d) => d.doc),
-    );
-    const evalSet = await writeEvalSet(
-      join(out, 'eval', 'sroie-dev'),
-      gt.filter((e) => splits.get(e.file) === 'dev'),
-    );
-    return {
+export function importSroie(opts: ImportOptions = {}): Promise<ImportReport> {
+  return runImport(
+    {
       source: 'sroie',
-      documents: gt.length,
-      imported: ok.length,
-      processed,
-      failed,
-      fields: countFields(ok),
-      splits: splitCounts(ok),
-      out: outFile,
-      evalSet,
-      seconds: (performance.now() - t0) / 1000,
-    };
-  } finally {
-    await closeOcr();
-  }
+      defaultDataDir: SROIE_DIR,
+      devFraction: DEV_FRACTION.sroie,
+      defaultConcurrency: config().ocrWorkers,
+      read: (entry, out, o) =>
+        frontEndWords(entry.path, {
+          cacheDir: join(out, 'cache', 'sroie'),
+          lang: 'eng',
+          ...(o.refresh !== undefined ? { refresh: o.refresh } : {}),
+        }),
+      // Malaysian shop receipts, English.
+      locale: () => 'en-MY',
+    },
+    opts,
+  );
 }
 
 /**

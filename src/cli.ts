@@ -33,6 +33,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
       return { usage: m.EVAL_USAGE, run: m.evalCommand };
     },
   },
+  calibrate: {
+    summary: 'calibrate SET_DIR...   fit confidence calibration on labeled sets',
+    load: async () => {
+      const m = await import('./cli/calibrate-command.js');
+      return { usage: m.CALIBRATE_USAGE, run: m.calibrateCommand };
+    },
+  },
   batch: {
     summary: 'batch DIR --out OUT    a folder of documents, in-process or through the queue',
     load: async () => {

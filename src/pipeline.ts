@@ -2,13 +2,17 @@
  * The stage order, in one place: ingest → ocr → ner → assemble (→ deliver, in the service).
  * Each stage is a plain async function; the CLI calls them in-process, the service runs them as workers.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { assemble } from './assemble/assemble.js';
+import { type Calibration, CalibrationSchema } from './assemble/calibrate.js';
 import type { Invoice } from './assemble/schema.js';
 import type { NerSpan } from './assemble/types.js';
 import { assertValidInvoice } from './assemble/validate.js';
 import { config } from './config.js';
 import { defaultIngestOptions, type IngestOptions, ingestBytes, readInput } from './document/ingest.js';
-import { closeNer, type NerOptions, type NerResult, runNer } from './ner/ner.js';
+import { InvexError } from './errors.js';
+import { closeNer, defaultModelDir, type NerOptions, type NerResult, runNer } from './ner/ner.js';
 import { ocrDocument } from './ocr/ocr.js';
 import { closeOcr } from './ocr/tesseract.js';
 import type { DocumentWords } from './types.js';
@@ -21,6 +25,29 @@ export interface FrontEndOptions {
 
 export interface ExtractOptions extends FrontEndOptions {
   ner?: NerOptions;
+  /** false: raw confidences, ignoring the model's calibration.json (what `invex calibrate` measures). */
+  calibrate?: boolean;
+}
+
+const calibrations = new Map<string, Calibration | undefined>();
+
+/**
+ * The calibration.json beside the model, once per process. A file fitted on another model.onnx is ignored:
+ * its map says nothing about this model's scores (retraining leaves it stale until `invex calibrate` runs).
+ */
+export function calibrationFor(modelDir: string | undefined, modelSha: string): Calibration | undefined {
+  const path = join(resolve(modelDir ?? defaultModelDir()), 'calibration.json');
+  const key = `${path}|${modelSha}`;
+  if (!calibrations.has(key)) {
+    let cal: Calibration | undefined;
+    if (existsSync(path)) {
+      const parsed = CalibrationSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      if (!parsed.success) throw new InvexError('INVEX_E_MODEL_MISSING', `${path}: not a calibration file`);
+      if (parsed.data.model_sha256 === modelSha) cal = parsed.data;
+    }
+    calibrations.set(key, cal);
+  }
+  return calibrations.get(key);
 }
 
 export interface Timed<T> {
@@ -78,11 +105,15 @@ export function nerSpans(ner: NerResult): NerSpan[] {
 /** Words → the full output contract, validated against schemas/invoice.schema.json. */
 export async function extractFromWords(
   doc: DocumentWords,
-  opts: { ner?: NerOptions; file?: string },
+  opts: { ner?: NerOptions; file?: string; calibrate?: boolean },
   timings: Record<string, number> = {},
 ): Promise<Invoice> {
   const ner = await timed(timings, 'ner', () => runNer(doc, { ...opts.ner, aggregation: 'simple' }));
-  const assembled = await timed(timings, 'assemble', () => assemble(doc, nerSpans(ner)));
+  const calibration =
+    opts.calibrate === false ? undefined : calibrationFor(opts.ner?.modelDir, ner.model.sha256);
+  const assembled = await timed(timings, 'assemble', () =>
+    assemble(doc, nerSpans(ner), calibration ? { calibration } : {}),
+  );
   const total = Object.values(timings).reduce((a, b) => a + b, 0);
   return assertValidInvoice({
     schema_version: '1',
@@ -104,7 +135,11 @@ export async function extractFile(path: string, opts: ExtractOptions): Promise<I
   const { result, timings_ms } = await readDocumentFile(path, opts);
   const invoice = await extractFromWords(
     result,
-    { ...(opts.ner ? { ner: opts.ner } : {}), file: path },
+    {
+      ...(opts.ner ? { ner: opts.ner } : {}),
+      file: path,
+      ...(opts.calibrate === false ? { calibrate: false } : {}),
+    },
     timings_ms,
   );
   invoice.timings_ms.total = Math.round(performance.now() - t0);
@@ -113,5 +148,6 @@ export async function extractFile(path: string, opts: ExtractOptions): Promise<I
 
 /** Releases the per-process engines (OCR workers, model sessions) so the process can exit. */
 export async function closePipeline(): Promise<void> {
+  calibrations.clear();
   await Promise.all([closeOcr(), closeNer()]);
 }

@@ -4,8 +4,10 @@
  * touch the field (a passed arithmetic rule raises it, a failed check or an ambiguous reading lowers it).
  */
 import type { DocumentWords } from '../types.js';
+import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
+import { mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
 import {
   type Chosen,
@@ -124,9 +126,19 @@ function currencyField(
   };
 }
 
-export function assemble(doc: DocumentWords, spans: readonly NerSpan[]): Assembled {
-  const ev = gatherEvidence(doc, spans);
-  const cands = spans.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);
+export interface AssembleOptions {
+  /** Maps the final confidences to measured accuracy (calibration.json of the model); none: raw confidences. */
+  calibration?: Pick<Calibration, 'maps'>;
+}
+
+export function assemble(
+  doc: DocumentWords,
+  spans: readonly NerSpan[],
+  opts: AssembleOptions = {},
+): Assembled {
+  const merged = mergeStackedSpans(doc, spans);
+  const ev = gatherEvidence(doc, merged);
+  const cands = merged.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);
   const groups = byField(cands.filter((c) => !c.field.startsWith('item_')));
   const rules: Rule[] = [];
   const fields: Assembled['fields'] = {};
@@ -217,6 +229,12 @@ export function assemble(doc: DocumentWords, spans: readonly NerSpan[]): Assembl
     for (const f of ['issue_date', 'due_date'] as const) {
       const field = fields[f];
       if (field) field.confidence = round3(adjust(field.confidence, [dueRule], f));
+    }
+  }
+  // Last: every document field's confidence becomes the accuracy measured for such confidences.
+  if (opts.calibration) {
+    for (const [name, field] of Object.entries(fields)) {
+      if (field) field.confidence = round3(calibrateConfidence(opts.calibration, name, field.confidence));
     }
   }
   return {

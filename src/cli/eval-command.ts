@@ -57,28 +57,12 @@ async function evaluate(argv: string[]): Promise<void> {
     );
     return undefined;
   }
-  const set = readLabeledSet(dir).slice(0, limit);
   const out = typeof values.out === 'string' ? values.out : undefined;
-  if (out) writeFileSync(out, '');
-  const predictions: Prediction[] = [];
-  const byPath = new Map(set.map((d) => [d.path, d.file]));
-  const t0 = performance.now();
-  await runFiles(
-    set.map((d) => d.path),
-    (file) =>
-      extractFile(file, { ocr: 'auto', lang: config().ocrLang, ...(modelDir ? { ner: { modelDir } } : {}) }),
-    {
-      format: 'jsonl',
-      concurrency: config().ocrWorkers,
-      warn: () => {},
-      write: (line) => {
-        const parsed = JSON.parse(line) as { file: string; fields?: Record<string, { value?: string }> };
-        predictions.push(toPrediction(byPath.get(parsed.file) ?? parsed.file, parsed));
-        if (out) appendFileSync(out, line);
-      },
-    },
-  );
-  const seconds = (performance.now() - t0) / 1000 / Math.max(1, set.length);
+  const { set, predictions, seconds } = await extractSet(dir, {
+    limit,
+    ...(modelDir ? { modelDir } : {}),
+    ...(out ? { out } : {}),
+  });
   const score = scoreSet(set, predictions);
   if (values.json) {
     process.stdout.write(
@@ -95,6 +79,54 @@ async function evaluate(argv: string[]): Promise<void> {
       );
     }
   }
+}
+
+export interface ExtractedSet {
+  set: ReturnType<typeof readLabeledSet>;
+  predictions: Prediction[];
+  seconds: number;
+  /** sha256 of the model that produced the predictions (from the output's `model`). */
+  modelSha?: string;
+}
+
+/** Runs `invex extract` over a labeled set, in-process, and returns its predictions keyed by gt.jsonl file. */
+export async function extractSet(
+  dir: string,
+  opts: { modelDir?: string; limit?: number; out?: string; calibrate?: boolean },
+): Promise<ExtractedSet> {
+  const set = readLabeledSet(dir).slice(0, opts.limit ?? Number.POSITIVE_INFINITY);
+  if (opts.out) writeFileSync(opts.out, '');
+  const predictions: Prediction[] = [];
+  const byPath = new Map(set.map((d) => [d.path, d.file]));
+  let modelSha: string | undefined;
+  const t0 = performance.now();
+  await runFiles(
+    set.map((d) => d.path),
+    (file) =>
+      extractFile(file, {
+        ocr: 'auto',
+        lang: config().ocrLang,
+        ...(opts.modelDir ? { ner: { modelDir: opts.modelDir } } : {}),
+        ...(opts.calibrate === false ? { calibrate: false } : {}),
+      }),
+    {
+      format: 'jsonl',
+      concurrency: config().ocrWorkers,
+      warn: () => {},
+      write: (line) => {
+        const parsed = JSON.parse(line) as {
+          file: string;
+          fields?: Record<string, { value?: string }>;
+          model?: { sha256?: string };
+        };
+        modelSha ??= parsed.model?.sha256;
+        predictions.push(toPrediction(byPath.get(parsed.file) ?? parsed.file, parsed));
+        if (opts.out) appendFileSync(opts.out, line);
+      },
+    },
+  );
+  const seconds = (performance.now() - t0) / 1000 / Math.max(1, set.length);
+  return { set, predictions, seconds, ...(modelSha ? { modelSha } : {}) };
 }
 
 async function tokenEval(

@@ -4,6 +4,7 @@
  */
 import type { BBox, Word } from '../types.js';
 import { charAdvance, type FontClass } from './glyph-widths.js';
+import { groupRows } from './rows.js';
 
 /** One pdfjs text item, reduced to what word splitting needs. */
 export interface TextRun {
@@ -177,54 +178,23 @@ function clamp01(v: number): number {
   return Math.min(1, Math.max(0, v));
 }
 
-// Words on one row overlap vertically by at least this share of the shorter word's height.
-const LINE_OVERLAP = 0.5;
 // A horizontal gap wider than this many line heights splits a row into separate lines (columns), as OCR does.
 const COLUMN_GAP_HEIGHTS = 2.5;
 
 /**
- * Groups words into lines: rows by vertical overlap, each row split at wide gaps; lines are numbered
+ * Groups words into lines: rows by vertical overlap (rows.ts), each row split at wide gaps; lines are numbered
  * top-to-bottom, then left-to-right, and words come back in that reading order.
  */
 export function assignLines(words: readonly PlacedText[], confidence = 1): Word[] {
-  const rows = groupRows(words);
   const out: Word[] = [];
   let line = 0;
-  for (const row of rows) {
+  for (const row of groupRows(words)) {
     for (const segment of splitRow(row)) {
       for (const w of segment) out.push({ text: w.text, bbox: w.bbox, confidence, line });
       line++;
     }
   }
   return out;
-}
-
-interface Row {
-  top: number;
-  bottom: number;
-  words: PlacedText[];
-}
-
-function groupRows(words: readonly PlacedText[]): PlacedText[][] {
-  const byCenter = [...words].sort((p, q) => p.bbox[1] + p.bbox[3] - (q.bbox[1] + q.bbox[3]));
-  const rows: Row[] = [];
-  for (const w of byCenter) {
-    const row = rows.at(-1);
-    if (row && overlaps(row, w)) {
-      const n = row.words.push(w);
-      row.top += (w.bbox[1] - row.top) / n;
-      row.bottom += (w.bbox[3] - row.bottom) / n;
-    } else {
-      rows.push({ top: w.bbox[1], bottom: w.bbox[3], words: [w] });
-    }
-  }
-  return rows.map((r) => r.words.sort((p, q) => p.bbox[0] - q.bbox[0]));
-}
-
-function overlaps(row: Row, w: PlacedText): boolean {
-  const overlap = Math.min(row.bottom, w.bbox[3]) - Math.max(row.top, w.bbox[1]);
-  const shorter = Math.min(row.bottom - row.top, w.bbox[3] - w.bbox[1]);
-  return shorter > 0 ? overlap >= LINE_OVERLAP * shorter : overlap >= 0;
 }
 
 function splitRow(row: PlacedText[]): PlacedText[][] {

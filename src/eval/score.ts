@@ -35,7 +35,7 @@ export interface SetScore {
   /** (file, field, predicted, label) of every wrong or missing labeled value, for error analysis. */
   misses: { file: string; field: string; predicted?: string; label: string }[];
   /** Confidence and correctness of every predicted labeled value, for the reliability table. */
-  judged: { confidence: number; correct: boolean }[];
+  judged: { file: string; field: string; confidence: number; correct: boolean }[];
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -70,7 +70,7 @@ export function scoreSet(labels: readonly LabeledDoc[], predictions: readonly Pr
       if (correct) c.correct++;
       else misses.push({ file: doc.file, field, predicted: value, label });
       const confidence = pred?.fields?.[field]?.confidence;
-      if (confidence !== undefined) judged.push({ confidence, correct });
+      if (confidence !== undefined) judged.push({ file: doc.file, field, confidence, correct });
     }
   }
   const fields = [...counts.entries()]
@@ -88,7 +88,10 @@ export function scoreSet(labels: readonly LabeledDoc[], predictions: readonly Pr
 }
 
 /** Reliability table: for each confidence bin, how often the predicted values were right. */
-export function reliability(judged: SetScore['judged'], edges = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001]) {
+export function reliability(
+  judged: readonly { confidence: number; correct: boolean }[],
+  edges = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001],
+) {
   return edges.slice(0, -1).map((lo, i) => {
     const hi = edges[i + 1] as number;
     const inBin = judged.filter((j) => j.confidence >= lo && j.confidence < hi);

@@ -6,6 +6,8 @@
  * box quantised to 0..1000 as LayoutLM does. Words are put in a geometric reading order first (lines
  * top to bottom, words left to right), so the order the words arrive in does not matter.
  */
+
+import { groupRows } from '../document/rows.js';
 import { InvexError } from '../errors.js';
 import type { BBox } from '../types.js';
 
@@ -311,39 +313,9 @@ const TEXT_FEATURES = 31;
 const clamp01 = (v: number) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);
 const q = (v: number) => Math.round(clamp01(v) * BBOX_SCALE);
 
-interface Line {
-  words: number[];
-  cy: number;
-  h: number;
-}
-
-/** Groups words into lines by vertical overlap, lines top to bottom, words left to right. */
+/** Words in reading order: rows by vertical overlap (the rule the text layer uses), top to bottom, left to right. */
 export function readingOrder(words: readonly FeatWord[]): number[][] {
-  const idx = words.map((_, i) => i);
-  const cy = (i: number) => {
-    const b = (words[i] as FeatWord).bbox;
-    return (clamp01(b[1]) + clamp01(b[3])) / 2;
-  };
-  const hgt = (i: number) => {
-    const b = (words[i] as FeatWord).bbox;
-    return Math.max(1e-4, clamp01(b[3]) - clamp01(b[1]));
-  };
-  const x0 = (i: number) => clamp01((words[i] as FeatWord).bbox[0]);
-  idx.sort((a, b) => cy(a) - cy(b) || x0(a) - x0(b) || a - b);
-  const lines: Line[] = [];
-  for (const i of idx) {
-    const line = lines[lines.length - 1];
-    // Same line when the centres are closer than half the taller word: tolerates skew and mixed font sizes.
-    if (line && Math.abs(cy(i) - line.cy) < 0.5 * Math.max(hgt(i), line.h)) {
-      line.words.push(i);
-      const k = line.words.length;
-      line.cy += (cy(i) - line.cy) / k;
-      line.h += (hgt(i) - line.h) / k;
-    } else {
-      lines.push({ words: [i], cy: cy(i), h: hgt(i) });
-    }
-  }
-  return lines.map((l) => l.words.sort((a, b) => x0(a) - x0(b) || a - b));
+  return groupRows(words.map((w, i) => ({ bbox: w.bbox, i }))).map((row) => row.map((w) => w.i));
 }
 
 function median(xs: number[]): number {

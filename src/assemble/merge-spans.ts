@@ -1,0 +1,97 @@
+/**
+ * Re-joins a multi-line value that decoding cut into pieces. Decoding follows reading order, and reading
+ * order runs across the page: in a two-column header the supplier's address lines alternate with the invoice
+ * details beside them, so each address line arrives as its own span. Spans of one field that sit in one block
+ * (stacked lines, aligned, no gap) are one value.
+ */
+import type { DocumentWords, Word } from '../types.js';
+import type { NerSpan } from './types.js';
+
+/** Fields whose values run over several printed lines. Item descriptions are joined per row instead. */
+const BLOCK_FIELDS = new Set([
+  'supplier_address',
+  'customer_address',
+  'supplier_name',
+  'customer_name',
+  'payment_terms',
+]);
+// The next line of a block starts within this many line heights below the last one.
+const MAX_LINE_GAP = 1.0;
+// Pieces on one line are one value across a gap of at most this many line heights.
+const MAX_WORD_GAP = 3;
+// A stacked line belongs to the block when its left edge is within this many line heights of the block's.
+const MAX_INDENT = 4;
+
+interface Piece {
+  span: NerSpan;
+  x0: number;
+  x1: number;
+  top: number;
+  bottom: number;
+  /** Median word height: the unit of every gap. */
+  h: number;
+}
+
+function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
+  const ws = span.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+  if (ws.length === 0) return undefined;
+  const hs = ws.map((w) => w.bbox[3] - w.bbox[1]).sort((a, b) => a - b);
+  return {
+    span,
+    x0: Math.min(...ws.map((w) => w.bbox[0])),
+    x1: Math.max(...ws.map((w) => w.bbox[2])),
+    top: Math.min(...ws.map((w) => w.bbox[1])),
+    bottom: Math.max(...ws.map((w) => w.bbox[3])),
+    h: Math.max(1e-4, hs[Math.floor(hs.length / 2)] as number),
+  };
+}
+
+/** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
+function continues(a: Piece, b: Piece): boolean {
+  const h = Math.max(a.h, b.h);
+  const sameLine = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * h;
+  if (sameLine) return b.x0 >= a.x0 && b.x0 - a.x1 <= MAX_WORD_GAP * h;
+  const gap = b.top - a.bottom;
+  const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
+  return gap >= -0.25 * h && gap <= MAX_LINE_GAP * h && overlapX && Math.abs(b.x0 - a.x0) <= MAX_INDENT * h;
+}
+
+function merge(group: readonly Piece[]): NerSpan {
+  const first = group[0] as Piece;
+  if (group.length === 1) return first.span;
+  const n = group.reduce((a, p) => a + p.span.wordIndices.length, 0);
+  return {
+    field: first.span.field,
+    page: first.span.page,
+    // Word-weighted mean, as one span's score is the mean of its words'.
+    score: group.reduce((a, p) => a + p.span.score * p.span.wordIndices.length, 0) / n,
+    wordIndices: group.flatMap((p) => p.span.wordIndices),
+  };
+}
+
+export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  const out: NerSpan[] = [];
+  const blocks = new Map<string, Piece[]>();
+  for (const s of spans) {
+    const words = doc.pages[s.page - 1]?.words;
+    const piece = BLOCK_FIELDS.has(s.field) && words ? pieceOf(words, s) : undefined;
+    if (!piece) {
+      out.push(s);
+      continue;
+    }
+    const key = `${s.page}|${s.field}`;
+    blocks.set(key, [...(blocks.get(key) ?? []), piece]);
+  }
+  for (const pieces of blocks.values()) {
+    pieces.sort((a, b) => a.top - b.top || a.x0 - b.x0);
+    const groups: Piece[][] = [];
+    for (const p of pieces) {
+      // Join the group whose last piece this one continues; tops ascend, so only open groups can match.
+      const g = groups.find((grp) => continues(grp[grp.length - 1] as Piece, p));
+      if (g) g.push(p);
+      else groups.push([p]);
+    }
+    out.push(...groups.map(merge));
+  }
+  return out;
+}

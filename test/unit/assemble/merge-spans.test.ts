@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { assemble } from '../../../src/assemble/assemble.js';
+import { mergeStackedSpans } from '../../../src/assemble/merge-spans.js';
+import type { NerSpan } from '../../../src/assemble/types.js';
+import type { DocumentWords, Word } from '../../../src/types.js';
+
+/** A two-column header: supplier block at the left, invoice details at the right, 0.02 line pitch. */
+function header(): DocumentWords {
+  const rows: [string, string][] = [
+    ['Muster Handel GmbH', 'Rechnung RE-1'],
+    ['Hauptstraße 5', 'Datum 03.04.2024'],
+    ['12345 Berlin', 'Kunde K-77'],
+  ];
+  const words: Word[] = [];
+  let line = 0;
+  rows.forEach(([left, right], r) => {
+    const y = 0.1 + r * 0.02;
+    for (const [text, x] of [
+      [left, 0.05],
+      [right, 0.6],
+    ] as const) {
+      text.split(' ').forEach((t, i) => {
+        words.push({ text: t, bbox: [x + i * 0.08, y, x + i * 0.08 + 0.07, y + 0.012], confidence: 1, line });
+      });
+      line++;
+    }
+  });
+  return {
+    id: `sha256:${'0'.repeat(64)}`,
+    mediaType: 'application/pdf',
+    pages: [{ number: 1, width: 595, height: 842, unit: 'pt', source: 'text', rotation: 0, words }],
+  };
+}
+
+const indices = (doc: DocumentWords, texts: string[]) =>
+  (doc.pages[0]?.words ?? []).flatMap((w, i) => (texts.includes(w.text) ? [i] : []));
+
+describe('mergeStackedSpans', () => {
+  const doc = header();
+  // What decoding gives when reading order runs across the page: one span per address line.
+  const street: NerSpan = {
+    field: 'supplier_address',
+    score: 0.9,
+    page: 1,
+    wordIndices: indices(doc, ['Hauptstraße', '5']),
+  };
+  const city: NerSpan = {
+    field: 'supplier_address',
+    score: 0.6,
+    page: 1,
+    wordIndices: indices(doc, ['12345', 'Berlin']),
+  };
+
+  it('joins the stacked lines of one block into one value', () => {
+    const merged = mergeStackedSpans(doc, [street, city]);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]?.score).toBeCloseTo(0.75);
+    const out = assemble(doc, [street, city]);
+    expect(out.fields.supplier_address?.value).toBe('Hauptstraße 5, 12345 Berlin');
+    expect(out.fields.supplier_address?.regions).toHaveLength(2);
+  });
+
+  it('keeps apart pieces in another column, far below, or of another field', () => {
+    const right: NerSpan = {
+      field: 'supplier_address',
+      score: 0.5,
+      page: 1,
+      wordIndices: indices(doc, ['Kunde']),
+    };
+    const other: NerSpan = {
+      field: 'customer_name',
+      score: 0.5,
+      page: 1,
+      wordIndices: indices(doc, ['Rechnung']),
+    };
+    const merged = mergeStackedSpans(doc, [street, right, other]);
+    expect(merged).toHaveLength(3);
+  });
+
+  it('leaves fields that are one word alone untouched', () => {
+    const inv: NerSpan = {
+      field: 'invoice_number',
+      score: 0.9,
+      page: 1,
+      wordIndices: indices(doc, ['RE-1']),
+    };
+    expect(mergeStackedSpans(doc, [inv])).toEqual([inv]);
+  });
+});

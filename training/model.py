@@ -12,6 +12,17 @@ import torch
 from torch import nn
 
 BBOX_SCALE = 1000
+# 2D relative-position buckets per axis side: signed log scale over the 0..1000 page grid (log(1 + 1000 / 4) * 2 ≈ 11).
+REL_BUCKETS = 12
+REL_UNIT = 4.0
+
+
+def rel_buckets(c):
+    """[B,T] centres on 0..1000 → [B,T,T] signed log-distance buckets in 0..2*REL_BUCKETS.
+    Log scale: a word's neighbours on its line and the line above get their own buckets, far words share few."""
+    d = c.unsqueeze(2) - c.unsqueeze(1)  # row i, column j: c_i - c_j
+    mag = torch.floor(torch.log(1.0 + torch.abs(d) / REL_UNIT) * 2.0).clamp(max=REL_BUCKETS)
+    return (torch.sign(d) * mag + REL_BUCKETS).long()
 
 
 class Attention(nn.Module):
@@ -64,6 +75,7 @@ class InvoiceNer(nn.Module):
         emb: int = 32,
         coord: int = 24,
         dropout: float = 0.1,
+        rel2d: bool = False,
     ):
         super().__init__()
         self.hparams = dict(
@@ -79,6 +91,7 @@ class InvoiceNer(nn.Module):
             emb=emb,
             coord=coord,
             dropout=dropout,
+            rel2d=rel2d,
         )
         self.ngram = nn.Embedding(ngram_buckets, emb, padding_idx=0)
         self.word = nn.Embedding(word_buckets, emb, padding_idx=0)
@@ -91,6 +104,9 @@ class InvoiceNer(nn.Module):
         self.pos = nn.Embedding(max_len, d)
         self.ln_in = nn.LayerNorm(d)
         self.drop = nn.Dropout(dropout)
+        # Spatial attention bias per head from the (dx, dy) bucket of each word pair (LayoutLMv2-style), shared by the
+        # layers: lets the model read "the label left of this value" or "the line under 'Bill to'" directly.
+        self.rel2d = nn.Embedding((2 * REL_BUCKETS + 1) ** 2, heads) if rel2d else None
         self.blocks = nn.ModuleList([Block(d, heads, ff, dropout) for _ in range(layers)])
         self.ln_out = nn.LayerNorm(d)
         self.cls = nn.Linear(d, num_labels)
@@ -129,6 +145,11 @@ class InvoiceNer(nn.Module):
         h = self.drop(self.ln_in(h + self.pos(pos).unsqueeze(0)))
         # Additive mask: padded keys get a large negative score (not -inf: all-padding rows stay finite).
         bias = (1.0 - mask.to(h.dtype)).unsqueeze(1).unsqueeze(2) * -1e4
+        if self.rel2d is not None:
+            cx = (bb[:, :, 0] + bb[:, :, 2]).to(h.dtype) * 0.5
+            cy = (bb[:, :, 1] + bb[:, :, 3]).to(h.dtype) * 0.5
+            pair = rel_buckets(cx) * (2 * REL_BUCKETS + 1) + rel_buckets(cy)
+            bias = bias + self.rel2d(pair).permute(0, 3, 1, 2)  # [B,T,T,H] → [B,H,T,T]
         for blk in self.blocks:
             h = blk(h, bias)
         return self.cls(self.ln_out(h))

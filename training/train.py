@@ -114,6 +114,15 @@ def make_batches(split: Split, batch_tokens: int, rng: random.Random | None, rep
     return batches
 
 
+def hide_words(inputs, p: float, rng):
+    """Word dropout: hides the whole-word id of a share p of the real words, and all n-grams of a share p/2."""
+    ng, wd, sh, bb, mk = inputs
+    real = mk > 0
+    wd = np.where(real & (rng.random(wd.shape) < p), 0, wd).astype(np.int32)
+    ng = np.where((real & (rng.random(wd.shape) < p / 2))[:, :, None], 0, ng).astype(np.int32)
+    return ng, wd, sh, bb, mk
+
+
 def to_torch(inputs, device):
     return tuple(torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in inputs)
 
@@ -277,6 +286,19 @@ def main(argv=None) -> int:
     ap.add_argument("--emb", type=int, default=32)
     ap.add_argument("--coord", type=int, default=24)
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument(
+        "--word-dropout",
+        type=float,
+        default=0.1,
+        help="share of training words whose whole-word id is hidden (and half that share: their n-grams too), so "
+        "the model learns values from their shape and surroundings instead of memorising names",
+    )
+    ap.add_argument(
+        "--rel2d",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="2D relative-position attention bias (dx, dy buckets per head)",
+    )
     ap.add_argument("--repeat-source", default="", help="per-epoch repeats of a source's windows, e.g. sroie=3,zugferd=3")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
@@ -321,6 +343,7 @@ def main(argv=None) -> int:
         emb=args.emb,
         coord=args.coord,
         dropout=args.dropout,
+        rel2d=args.rel2d,
     ).to(device)
     log(f"model params={count_params(model)} ({count_params(model) * 4 / 1e6:.1f} MB fp32)")
 
@@ -330,6 +353,7 @@ def main(argv=None) -> int:
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
 
     rng = random.Random(args.seed)
+    np_rng = np.random.default_rng(args.seed)
     repeat = {k: int(v) for k, v in (p.split("=") for p in args.repeat_source.split(",") if p)}
     steps_per_epoch = len(make_batches(train, args.batch_tokens, None, repeat))
     total_steps = steps_per_epoch * args.epochs
@@ -348,6 +372,8 @@ def main(argv=None) -> int:
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total_steps, args.lr, args.warmup)
             inputs, lb = train.batch(idx)
+            if args.word_dropout > 0:
+                inputs = hide_words(inputs, args.word_dropout, np_rng)
             logits = model(*to_torch(inputs, device))
             loss = F.cross_entropy(logits.reshape(-1, len(labels)), torch.from_numpy(lb).to(device).reshape(-1), weight=weights, ignore_index=-100)
             opt.zero_grad(set_to_none=True)

@@ -25,6 +25,8 @@ export interface FieldMatch {
   exact: boolean;
   /** Field-specific plausibility of this occurrence (keywords beside it, position on the page). */
   prior: number;
+  /** The keyword part of the prior: > 0 when a label of this field is printed beside or above it. */
+  keyword: number;
 }
 
 export interface PageLabeling {
@@ -324,6 +326,8 @@ function cleanAmountText(s: string): string {
 const WEAK_AMOUNT = 0.9;
 /** The keyword prior a guess needs: a label on the value's own row (the smallest positive weight). */
 const KEYWORD_PRIOR = 2;
+/** Document amounts whose every keyword-labeled printed occurrence is tagged, not just the best one. */
+const REPEATED_AMOUNTS = new Set(['total_amount', 'subtotal_amount', 'tax_amount', 'amount_due']);
 
 /** The value as a decimal, or undefined when it is not a number. */
 function decimalOf(value: string): Decimal | undefined {
@@ -608,7 +612,7 @@ function candidates(layout: Layout, field: string, value: string, page: number, 
       // A guess (dropped decimal point) needs a keyword to back it.
       if (w.score < WEAK_AMOUNT && keyword < KEYWORD_PRIOR) continue;
     }
-    all.push({ field, value, page, ...w, prior });
+    all.push({ field, value, page, ...w, prior, keyword });
   }
   all.sort(better);
   // Non-maximum suppression: overlapping windows are variants of one occurrence; keep the best.
@@ -654,6 +658,20 @@ export function labelDocument(pages: Word[][], fields: Record<string, string>): 
     ordered.forEach((i, k) => {
       tags[i] = `${k === 0 ? 'B' : 'I'}-${m.field}`;
     });
+  }
+  // Receipts print the total again ("TOTAL 9.00 … TOTAL INCL. GST 9.00"): every exact, labeled occurrence of a
+  // document amount is tagged, so that two identical label–value pairs never teach opposite answers.
+  for (const m of pool) {
+    const chosen = matches[m.field];
+    if (!chosen || chosen === m || !REPEATED_AMOUNTS.has(m.field) || !m.exact || m.keyword < KEYWORD_PRIOR)
+      continue;
+    const tags = labels[m.page];
+    if (!tags || m.words.some((i) => tags[i] !== 'O')) continue;
+    [...m.words]
+      .sort((a, b) => a - b)
+      .forEach((i, k) => {
+        tags[i] = `${k === 0 ? 'B' : 'I'}-${m.field}`;
+      });
   }
   const found = wanted.map(([f]) => f).filter((f) => matches[f]);
   const missing = wanted.map(([f]) => f).filter((f) => !matches[f]);

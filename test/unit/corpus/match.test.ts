@@ -168,6 +168,19 @@ describe('matchValue: amounts', () => {
     expect(words[i]?.line).toBe(RECEIPT.indexOf('T0TAL: 9.00'));
   });
 
+  it('tags every keyword-labeled printing of the total, but not the cash paid or a line item', () => {
+    const words = page([
+      'Nasi Lemak 1 9.00',
+      'TOTAL 9.00',
+      'TOTAL INCL GST 9.00',
+      'CASH 9.00',
+      'CHANGE 0.00',
+    ]);
+    const r = labelPage(words, { total_amount: '9.00' });
+    const tagged = words.flatMap((w, i) => (r.labels[i] === 'B-total_amount' ? [w.line] : []));
+    expect(tagged).toEqual([1, 2]);
+  });
+
   it('gives total and amount due different words when both print the same value', () => {
     const words = page(['Nettobetrag 252,10', 'MwSt 19% 47,90', 'Gesamtbetrag 300,00', 'Zahlbetrag 300,00']);
     const r = labelPage(words, {

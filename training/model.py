@@ -6,6 +6,7 @@ Output: logits [B,T,num_labels]. Attention is written out by hand so that the ON
 MatMul/Softmax (torch's fused encoder fast path does not export cleanly).
 """
 
+import inspect
 import math
 
 import torch
@@ -162,6 +163,8 @@ OUTPUT_NAMES = ["logits"]
 def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
     """ONNX, opset 14, dynamic batch and sequence axes."""
     model.eval()
+    # torch ≥ 2.9 defaults to the dynamo exporter; the TorchScript one gives the same graph on every version we train with.
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     dyn = {
         "ngram_ids": {0: "batch", 1: "seq"},
         "word_ids": {0: "batch", 1: "seq"},
@@ -180,6 +183,7 @@ def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
             dynamic_axes=dyn,
             opset_version=14,
             do_constant_folding=True,
+            **extra,
         )
 
 

@@ -304,6 +304,11 @@ def main(argv=None) -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="a few steps, export, check: for CI")
     ap.add_argument("--init-only", action="store_true", help="export the untrained network (benchmarks)")
+    ap.add_argument(
+        "--from-checkpoint",
+        help="skip training: load checkpoint.pt of an earlier run (e.g. one trained on a GPU machine), then score and "
+        "export as usual; its training history is kept in training.json",
+    )
     args = ap.parse_args(argv)
     # torch.onnx's shape-inference notes on prim::Constant are harmless and drown the training log.
     warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx")
@@ -330,6 +335,10 @@ def main(argv=None) -> int:
     counts = {n: {"docs": s.h["docs"], "pages": s.h["pages"], "windows": s.windows, "tokens": s.h["tokens"]} for n, s in splits.items()}
     log(f"data {json.dumps(counts)} device={device} threads={args.threads}")
 
+    ckpt = torch.load(args.from_checkpoint, map_location="cpu") if args.from_checkpoint else None
+    if ckpt is not None:
+        for key in ("d", "layers", "heads", "ff", "emb", "coord", "dropout", "rel2d"):
+            setattr(args, key, ckpt["hparams"][key])
     model = InvoiceNer(
         num_labels=len(labels),
         ngram_buckets=fz["ngramBuckets"],
@@ -361,8 +370,16 @@ def main(argv=None) -> int:
         total_steps = min(total_steps, args.max_steps)
     history, best_f1, best_state, best_epoch, step = [], -1.0, None, 0, 0
     tokens_seen, pages_seen, train_secs = 0, 0, 0.0
-    stop = args.init_only
-    epochs, sized, t_train0, epoch = args.epochs, False, time.time(), 0
+    stop = args.init_only or ckpt is not None
+    if ckpt is not None:
+        model.load_state_dict(ckpt["state_dict"])
+        run = ckpt.get("run", {})
+        history, best_epoch, epoch = run.get("history", []), run.get("best_epoch", 0), run.get("epochs", 0)
+        train_secs, pages_seen, tokens_seen = run.get("train_seconds", 0.0), run.get("pages_seen", 0), run.get("tokens_seen", 0)
+        log(f"loaded {args.from_checkpoint} (epoch {best_epoch} of {epoch}, trained on {run.get('device', '?')})")
+    epochs, sized, t_train0 = args.epochs, False, time.time()
+    if ckpt is None:
+        epoch = 0
     while not stop and epoch < epochs:
         epoch += 1
         model.train()
@@ -424,7 +441,19 @@ def main(argv=None) -> int:
             if s.windows and name != "train":
                 final[name] = evaluate(model, s, labels, torch.device("cpu"), args.batch_tokens * 2)
                 log(f"best (epoch {best_epoch}) {name}: entity F1 {final[name]['entity']['f1']:.4f} per source {json.dumps({k2: v['f1'] for k2, v in final[name]['per_source'].items()})}")
-    torch.save({"state_dict": model.state_dict(), "hparams": model.hparams}, os.path.join(args.out, "checkpoint.pt"))
+    run = ckpt.get("run", {}) if ckpt is not None else {}
+    run = {
+        "history": history,
+        "best_epoch": best_epoch,
+        "epochs": epoch,
+        "train_seconds": round(train_secs, 1),
+        "pages_seen": pages_seen,
+        "tokens_seen": tokens_seen,
+        "device": run.get("device", str(device)),
+        "torch": run.get("torch", torch.__version__),
+        "args": run.get("args", vars(args)),
+    }
+    torch.save({"state_dict": model.state_dict(), "hparams": model.hparams, "run": run}, os.path.join(args.out, "checkpoint.pt"))
 
     # Export, then save a dev batch and the torch logits for the onnxruntime-node check (training/train.ts).
     check_src = dev if dev.windows else train
@@ -448,7 +477,8 @@ def main(argv=None) -> int:
 
     report = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "args": vars(args),
+        "args": run["args"],
+        "exported_by": {"torch": torch.__version__, "from_checkpoint": args.from_checkpoint} if ckpt is not None else None,
         "hparams": model.hparams,
         "params": count_params(model),
         "onnx_bytes": size,
@@ -462,8 +492,8 @@ def main(argv=None) -> int:
         "train_windows_per_second": round(pages_seen / train_secs, 2) if train_secs else None,
         "train_tokens_per_second": round(tokens_seen / train_secs, 1) if train_secs else None,
         "total_seconds": round(time.time() - t_start, 1),
-        "torch": torch.__version__,
-        "device": str(device),
+        "torch": run["torch"],
+        "device": run["device"],
     }
     with open(os.path.join(args.out, "training.json"), "w") as fh:
         json.dump(report, fh, indent=2)

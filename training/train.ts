@@ -3,7 +3,7 @@
  * → ONNX checked in onnxruntime-node against the torch logits → models/invoice-ner/.
  *
  *   npm run train -- [--corpus DIR] [--out DIR] [--work DIR] [--epochs N | --budget-minutes M] [--smoke]
- *                    [--max-docs N] [-- extra train.py flags]
+ *                    [--max-docs N] [--arrays-only] [-- extra train.py flags]
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -209,12 +209,28 @@ export async function trainMain(argv: string[]): Promise<void> {
       'budget-minutes': { type: 'string' },
       'max-docs': { type: 'string' },
       smoke: { type: 'boolean', default: false },
+      'arrays-only': { type: 'boolean', default: false },
       version: { type: 'string' },
     },
   });
   const corpusDir = values.corpus ?? config().corpusDir;
   if (!existsSync(corpusDir))
     throw new InvexError('INVEX_E_FILE_NOT_FOUND', `corpus directory not found: ${corpusDir}`);
+  if (values['arrays-only']) {
+    // For training elsewhere (a GPU machine): train.py --arrays DIR there, then --from-checkpoint here.
+    const arraysDir = join(values.work, 'arrays');
+    const h = await exportArrays(
+      corpusDir,
+      arraysDir,
+      values['max-docs'] ? { maxDocsPerSource: Number(values['max-docs']) } : {},
+    );
+    console.log(
+      `[train] arrays in ${arraysDir}: ${Object.entries(h.splits)
+        .map(([s, x]) => `${s} ${x.tokens} words`)
+        .join(', ')}`,
+    );
+    return;
+  }
   const opts: TrainOptions = {
     corpusDir,
     outDir: values.out,

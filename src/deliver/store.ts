@@ -72,8 +72,14 @@ export function documentKeys(id: string) {
   };
 }
 
-export async function putJson(store: Store, key: string, value: unknown): Promise<void> {
-  await store.put(key, `${JSON.stringify(value, null, 2)}\n`);
+/** Indented for people who read the store; compact for files only the stages read (half the bytes). */
+export async function putJson(
+  store: Store,
+  key: string,
+  value: unknown,
+  opts: { compact?: boolean } = {},
+): Promise<void> {
+  await store.put(key, `${opts.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
 }
 
 export async function getJson<T = unknown>(store: Store, key: string): Promise<T | undefined> {
@@ -86,15 +92,19 @@ function isNotFound(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
-/** Opens a new temp file, creating its folder; retries once if a concurrent delete pruned the folder. */
+/**
+ * Opens a new temp file. The folder usually exists (a document's later writes), so it is created only when
+ * the open says it is missing: one mkdir per folder instead of one per write. Creates it again once if a
+ * concurrent delete pruned it in between.
+ */
 async function openFresh(tmp: string) {
   for (let attempt = 0; ; attempt++) {
-    await mkdir(dirname(tmp), { recursive: true });
     try {
       return await open(tmp, 'wx');
     } catch (err) {
-      if (attempt > 0 || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (attempt > 1 || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
+    await mkdir(dirname(tmp), { recursive: true });
   }
 }
 

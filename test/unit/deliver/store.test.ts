@@ -84,10 +84,32 @@ describe('local store', () => {
     await expect(store.delete('')).rejects.toMatchObject({ code: 'INVEX_E_STORE_KEY_INVALID' });
   });
 
-  it('round-trips JSON', async () => {
+  it('creates missing folders on write, also after a delete pruned them', async () => {
+    await store.put('a/b/c/d.json', '1');
+    await store.put('a/b/c/e.json', '2'); // the folder exists now
+    expect(await store.delete('a/b/')).toBe(2);
+    await expect(readdir(join(dir, 'a', 'b'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await store.put('a/b/c/d.json', '3');
+    expect(await store.getText('a/b/c/d.json')).toBe('3');
+    // Writes racing a delete of their folder still land.
+    await Promise.all([
+      store.delete('a/'),
+      ...Array.from({ length: 8 }, (_, i) => store.put(`a/b/x${i}.json`, String(i))),
+    ]);
+    for (let i = 0; i < 8; i++) {
+      const text = await store.getText(`a/b/x${i}.json`);
+      expect(text === undefined || text === String(i)).toBe(true);
+    }
+  });
+
+  it('round-trips JSON, indented or compact', async () => {
     await putJson(store, 'a/b.json', { n: 1, s: ['x'] });
     expect(await getJson(store, 'a/b.json')).toEqual({ n: 1, s: ['x'] });
-    expect(await getJson(store, 'a/c.json')).toBeUndefined();
+    expect(await store.getText('a/b.json')).toBe('{\n  "n": 1,\n  "s": [\n    "x"\n  ]\n}\n');
+    await putJson(store, 'a/c.json', { n: 1, s: ['x'] }, { compact: true });
+    expect(await store.getText('a/c.json')).toBe('{"n":1,"s":["x"]}\n');
+    expect(await getJson(store, 'a/c.json')).toEqual({ n: 1, s: ['x'] });
+    expect(await getJson(store, 'a/d.json')).toBeUndefined();
   });
 });
 

@@ -5,7 +5,7 @@
 import type { Processor } from 'bullmq';
 import { putJson, type Store } from '../src/deliver/store.js';
 import { defaultIngestOptions, ingestBytes } from '../src/document/ingest.js';
-import { docKeys, type StoredPages, storedPage, updateMeta } from '../src/queue/document-meta.js';
+import { docKeys, readMeta, type StoredPages, storedPage, updateMeta } from '../src/queue/document-meta.js';
 import { addPagesFlow } from '../src/queue/flows.js';
 import type { DocumentJobData } from '../src/queue/names.js';
 import type { QueueRuntime } from '../src/queue/runtime.js';
@@ -25,7 +25,7 @@ export function ingestProcessor(rt: QueueRuntime, store: Store): Processor<Docum
     try {
       const meta = await updateMeta(store, hex, (m) => ({ ...m, status: 'processing' }));
       const bytes = meta && (await store.get(keys.original));
-      if (!bytes) return { deleted: true };
+      if (!meta || !bytes) return { deleted: true };
       const t0 = performance.now();
       const doc = await ingestBytes(bytes, defaultIngestOptions());
       const ms = Math.round(performance.now() - t0);
@@ -37,15 +37,19 @@ export function ingestProcessor(rt: QueueRuntime, store: Store): Processor<Docum
         pages: doc.pages.map((p) => storedPage(hex, p)),
         timings_ms: { ingest: ms },
       };
-      await putJson(store, keys.pages, stored);
+      await putJson(store, keys.pages, stored, { compact: true });
       const ocrPages = doc.pages.filter((p) => p.kind === 'raster').map((p) => p.number);
-      const updated = await updateMeta(store, hex, (m) => ({
-        ...m,
-        media_type: doc.mediaType,
-        pages_total: doc.pages.length,
-        pages_text: doc.pages.length - ocrPages.length,
-      }));
-      if (!updated) {
+      // Upload admission counted a PDF's pages already: meta.json is rewritten only when ingest learnt
+      // something (an image's page count); otherwise a read tells whether the document was deleted meanwhile.
+      const learnt = meta.pages_total !== doc.pages.length || meta.media_type !== doc.mediaType;
+      const current = learnt
+        ? await updateMeta(store, hex, (m) => ({
+            ...m,
+            media_type: doc.mediaType,
+            pages_total: doc.pages.length,
+          }))
+        : await readMeta(store, hex);
+      if (!current) {
         await store.delete(keys.prefix); // deleted while we worked: leave nothing behind
         return { deleted: true };
       }

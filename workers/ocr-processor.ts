@@ -50,7 +50,7 @@ export default async function ocrJob(job: SandboxedJob<PageJobData, OcrResult>):
     );
     const ms = Math.round(performance.now() - t0);
     const out = words.pages[0] as Page;
-    await putJson(store, keys.ocr(page), { page: out, ms } satisfies StoredOcrPage);
+    await putJson(store, keys.ocr(page), { page: out, ms } satisfies StoredOcrPage, { compact: true });
     return { page, words: out.words.length, ms };
   } catch (err) {
     throw await failJob(store, hex, job, err);

@@ -25,8 +25,6 @@ export interface DocumentMeta {
   metadata?: unknown;
   /** Known at upload for PDFs, after ingest for images. */
   pages_total?: number;
-  /** Pages that need no OCR (text layer): done as soon as ingest is. */
-  pages_text?: number;
   error?: ErrorInfo;
 }
 

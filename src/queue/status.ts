@@ -20,14 +20,17 @@ export interface DocumentView {
   result?: Invoice;
 }
 
-/** Pages whose words exist: text-layer pages once ingested, plus OCR pages whose job completed. */
+/**
+ * Pages whose words exist. Ingest adds the assemble job, with one child per page that needs OCR, once every
+ * page is read: before that none is done, after it all but the OCR children still pending.
+ */
 async function pagesDone(rt: QueueRuntime, hex: string, meta: DocumentMeta): Promise<number> {
   const total = meta.pages_total ?? 0;
   if (meta.status === 'done') return total;
-  if (meta.pages_text === undefined) return 0;
   const job = await rt.queues.assemble.getJob(documentJobId(hex));
-  const ocrDone = job ? ((await job.getDependenciesCount({ processed: true })).processed ?? 0) : 0;
-  return Math.min(total, meta.pages_text + ocrDone);
+  if (!job) return 0;
+  const pending = (await job.getDependenciesCount({ unprocessed: true })).unprocessed ?? 0;
+  return Math.max(0, total - pending);
 }
 
 export function viewOf(meta: DocumentMeta, pages_done: number): DocumentView {

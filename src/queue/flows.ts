@@ -59,6 +59,12 @@ export async function addPagesFlow(
  */
 export async function removeDocumentJobs(rt: QueueRuntime, hex: string, pages = 0): Promise<boolean> {
   const id = documentJobId(hex);
+  // One round trip answers the usual case at upload, a document never seen: no job to remove.
+  const keys = [
+    ...(['deliver', 'assemble', 'ingest'] as const).map((s) => rt.queues[s].toKey(id)),
+    ...Array.from({ length: pages }, (_, i) => rt.queues.ocr.toKey(pageJobId(hex, i + 1))),
+  ];
+  if ((await rt.redis.exists(...keys)) === 0) return true;
   let ok = true;
   const removeOne = async (stage: 'deliver' | 'assemble' | 'ingest' | 'ocr', jobId: string) => {
     const q = rt.queues[stage];

@@ -3,7 +3,7 @@
  * job is done or has failed for good; settles the status, then POSTs the signed webhook. A failed delivery
  * retries on the webhook schedule (nextRetryDelay, up to 24 h) as a delayed job; every attempt is logged.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { type Job, type Processor, UnrecoverableError } from 'bullmq';
 import { getJson, type Store } from '../src/deliver/store.js';
 import { attemptDelivery, redactUrl } from '../src/deliver/webhook.js';
@@ -32,6 +32,15 @@ export interface DeliverResult {
   delivered: boolean;
   status?: number;
   reason?: string;
+}
+
+/**
+ * The Invex-Delivery id of a document's event: the same for every attempt of one deliver job, also one
+ * retried after its worker died mid-POST (derived, never stored first), and new for a new upload's job.
+ */
+export function deliveryIdOf(job: { id?: string | undefined; timestamp: number }): string {
+  const h = createHash('sha256').update(`${job.id}:${job.timestamp}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** Thrown for a delivery that should be tried again later: BullMQ's backoff reads the delay from it. */
@@ -91,11 +100,9 @@ export function deliverProcessor(
     if (!url) return { delivered: false, reason: 'no callback URL' };
     if (!webhook.secret) return { delivered: false, reason: 'INVEX_WEBHOOK_SECRET is not set' };
 
-    let data = job.data;
-    if (data.firstAttemptAt === undefined || data.deliveryId === undefined) {
-      data = { ...data, firstAttemptAt: Date.now(), deliveryId: randomUUID() };
-      await job.updateData(data);
-    }
+    // Kept in the job's data only once a retry is planned: most deliveries succeed at once.
+    const firstAttemptAt = job.data.firstAttemptAt ?? Date.now();
+    const deliveryId = job.data.deliveryId ?? deliveryIdOf(job);
     const done = meta.status === 'done';
     const payload = done
       ? await getJson(store, docKeys(hex).result)
@@ -107,15 +114,17 @@ export function deliverProcessor(
       id: meta.id,
       payload,
       secret: webhook.secret,
-      deliveryId: data.deliveryId as string,
+      deliveryId,
       allow: webhook.allow,
       ...(webhook.timeoutMs !== undefined ? { timeoutMs: webhook.timeoutMs } : {}),
       attempt: job.attemptsMade + 1,
-      firstAttemptAt: data.firstAttemptAt as number,
+      firstAttemptAt,
     });
     if (result.ok) return { delivered: true, status: result.status };
     const why = `webhook to ${redactUrl(url)}: ${result.error ?? `HTTP ${result.status}`}`;
     if (retryInMs === undefined) throw new UnrecoverableError(result.code ? `${result.code}: ${why}` : why);
+    if (job.data.firstAttemptAt === undefined)
+      await job.updateData({ ...job.data, firstAttemptAt, deliveryId });
     throw new RetryLater(why, retryInMs);
   };
 }

@@ -10,9 +10,23 @@
  *   documents/<hex>/deliveries.json   the webhook delivery log (see webhook.ts)
  */
 import { randomBytes } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rmdir, unlink } from 'node:fs/promises';
+import {
+  closeSync,
+  type Dirent,
+  fstatSync,
+  fsync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { InvexError } from '../errors.js';
 
 export interface Store {
@@ -93,10 +107,34 @@ function isNotFound(err: unknown): boolean {
 }
 
 /**
- * Opens a new temp file. The folder usually exists (a document's later writes), so it is created only when
- * the open says it is missing: one mkdir per folder instead of one per write. Creates it again once if a
- * concurrent delete pruned it in between.
+ * Files up to this size are read and written with synchronous calls. Node's promise-based fs sends every
+ * call (open, fstat, read, write, close, rename) through the libuv thread pool: about 0.3 ms of CPU to read
+ * a small file and 0.6 ms to write one, against 0.02 and 0.2 ms synchronously, and a document's trip
+ * through the service reads and writes a dozen small JSON files. A local small-file call takes
+ * microseconds, so the event loop hardly notices; fsync, which waits for the device, always runs in the
+ * pool, and so does everything for larger files (originals, rasters).
  */
+export const SMALL_FILE_BYTES = 256 * 1024;
+
+const fsyncAsync = promisify(fsync);
+
+/**
+ * Opens a new temp file (exclusive create). The folder usually exists (a document's later writes), so it is
+ * created only when the open says it is missing: one mkdir per folder instead of one per write. Creates it
+ * again once if a concurrent delete pruned it in between.
+ */
+function openFreshSync(tmp: string): number {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return openSync(tmp, 'wx');
+    } catch (err) {
+      if (attempt > 1 || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    mkdirSync(dirname(tmp), { recursive: true });
+  }
+}
+
+/** openFreshSync for large files, through the thread pool. */
 async function openFresh(tmp: string) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -108,25 +146,103 @@ async function openFresh(tmp: string) {
   }
 }
 
+/** Writes every byte to a temp file, makes it durable, and renames it over `path`. */
+async function writeSmall(tmp: string, path: string, bytes: Uint8Array): Promise<void> {
+  const fd = openFreshSync(tmp);
+  try {
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    await fsyncAsync(fd); // the bytes are on disk before the rename makes them visible
+  } catch (err) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw err;
+  }
+}
+
+async function writeLarge(tmp: string, path: string, data: Uint8Array): Promise<void> {
+  const fh = await openFresh(tmp);
+  try {
+    await fh.writeFile(data);
+    await fh.sync(); // the bytes are on disk before the rename makes them visible
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+}
+
+/** A file's bytes, undefined when there is no such file (or it is a folder). */
+async function readBytes(path: string): Promise<Uint8Array | undefined> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+  let large = false;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    if (st.size <= SMALL_FILE_BYTES) {
+      // Read to the end (a read of 0). Files are replaced (rename), never grown in place; one that grew
+      // past its measured size anyway is read whole below.
+      const buf = Buffer.allocUnsafeSlow(st.size + 1);
+      let n = 0;
+      for (;;) {
+        const got = readSync(fd, buf, n, buf.length - n, null);
+        n += got;
+        if (got === 0 || n > st.size) break;
+      }
+      if (n <= st.size) return new Uint8Array(buf.buffer, buf.byteOffset, n);
+    }
+    large = true;
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return large ? new Uint8Array(await readFile(path)) : undefined;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 export function createLocalStore(dir: string): Store {
   const pathOf = (key: string) => {
     assertValidKey(key);
     return join(dir, ...key.split('/'));
   };
 
-  async function get(key: string): Promise<Uint8Array | undefined> {
-    try {
-      return new Uint8Array(await readFile(pathOf(key)));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-  }
+  const get = async (key: string): Promise<Uint8Array | undefined> => readBytes(pathOf(key));
 
-  async function walk(folder: string, keyPrefix: string, out: string[]): Promise<void> {
+  /** Small folders of a few files each: listed with synchronous calls (see SMALL_FILE_BYTES). */
+  function walk(folder: string, keyPrefix: string, out: string[]): void {
     let entries: Dirent[];
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      entries = readdirSync(folder, { withFileTypes: true });
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
@@ -134,7 +250,7 @@ export function createLocalStore(dir: string): Store {
     for (const e of entries) {
       if (e.name.startsWith('.')) continue; // temp files of writes in progress
       const key = `${keyPrefix}${e.name}`;
-      if (e.isDirectory()) await walk(join(folder, e.name), `${key}/`, out);
+      if (e.isDirectory()) walk(join(folder, e.name), `${key}/`, out);
       else if (e.isFile()) out.push(key);
     }
   }
@@ -145,7 +261,7 @@ export function createLocalStore(dir: string): Store {
     const cut = prefix.lastIndexOf('/');
     const folderKey = cut < 0 ? '' : prefix.slice(0, cut + 1);
     const out: string[] = [];
-    await walk(join(dir, ...folderKey.split('/').filter(Boolean)), folderKey, out);
+    walk(join(dir, ...folderKey.split('/').filter(Boolean)), folderKey, out);
     return out.filter((k) => k.startsWith(prefix)).sort();
   }
 
@@ -153,27 +269,16 @@ export function createLocalStore(dir: string): Store {
     async put(key, data) {
       const path = pathOf(key);
       const tmp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`);
-      const fh = await openFresh(tmp);
-      try {
-        await fh.writeFile(data);
-        await fh.sync(); // the bytes are on disk before the rename makes them visible
-      } catch (err) {
-        await fh.close();
-        await unlink(tmp).catch(() => {});
-        throw err;
-      }
-      await fh.close();
-      try {
-        await rename(tmp, path);
-      } catch (err) {
-        await unlink(tmp).catch(() => {});
-        throw err;
-      }
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      if (bytes.length <= SMALL_FILE_BYTES) await writeSmall(tmp, path, bytes);
+      else await writeLarge(tmp, path, bytes);
     },
     get,
     async getText(key) {
       const bytes = await get(key);
-      return bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8');
+      return bytes === undefined
+        ? undefined
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     },
     list,
     async delete(prefix) {
@@ -182,7 +287,7 @@ export function createLocalStore(dir: string): Store {
       let removed = 0;
       for (const key of keys) {
         try {
-          await unlink(pathOf(key));
+          unlinkSync(pathOf(key));
           removed++;
         } catch (err) {
           if (!isNotFound(err)) throw err;
@@ -195,7 +300,11 @@ export function createLocalStore(dir: string): Store {
         for (let i = segs.length - 1; i > 0; i--) folders.add(segs.slice(0, i).join('/'));
       }
       for (const f of [...folders].sort((a, b) => b.length - a.length)) {
-        await rmdir(join(dir, ...f.split('/'))).catch(() => {}); // fails while not empty: fine
+        try {
+          rmdirSync(join(dir, ...f.split('/')));
+        } catch {
+          // not empty (or gone): fine
+        }
       }
       return removed;
     },

@@ -8,6 +8,7 @@ import {
   documentKeys,
   getJson,
   putJson,
+  SMALL_FILE_BYTES,
   type Store,
 } from '../../../src/deliver/store.js';
 
@@ -42,6 +43,18 @@ describe('local store', () => {
     const text = await store.getText('k/v.json');
     expect(text?.length).toBe(1_000_001); // one whole write won, none interleaved
     expect(await readdir(join(dir, 'k'))).toEqual(['v.json']);
+  });
+
+  it('reads and writes small files (synchronous calls) and large ones (thread pool) alike', async () => {
+    for (const size of [0, 1, SMALL_FILE_BYTES - 1, SMALL_FILE_BYTES, SMALL_FILE_BYTES + 1, 3_000_000]) {
+      const bytes = new Uint8Array(size).map((_, i) => (i * 7 + size) % 251);
+      await store.put(`sizes/f${size}`, bytes);
+      expect(await store.get(`sizes/f${size}`)).toEqual(bytes);
+    }
+    const small = Array.from({ length: 8 }, (_, i) => `${i}${'y'.repeat(1000)}`);
+    await Promise.all(small.map((v) => store.put('k/small.json', v)));
+    expect(small).toContain(await store.getText('k/small.json'));
+    expect(await readdir(join(dir, 'k'))).toEqual(['small.json']);
   });
 
   it('a write that died before its rename leaves the old value and an invisible temp file', async () => {

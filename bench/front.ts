@@ -5,7 +5,7 @@
  *   2. tesseract.js pages/s (default workers) vs native `tesseract`, same traineddata, same parallelism
  *                                                                       target ≥ 1.0×
  *   3. peak RSS, and RSS growth from warm-up to the end of a long OCR run target ≤ 10%
- * A reference whose tool is missing is skipped with a message.
+ * A reference whose tool is missing is skipped with a message. Ends with a BENCH_RESULT line (bench/result.ts).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { ocrRaster } from '../src/ocr/ocr.js';
 import { closeOcr } from '../src/ocr/tesseract.js';
 import type { Raster } from '../src/types.js';
 import { makeDensePdf } from './fixtures.js';
+import { type BenchRow, emitResult, meets } from './result.js';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -40,6 +41,21 @@ function have(tool: string): boolean {
 }
 
 const ratio = (x: number) => `${x.toFixed(2)}×`;
+const rows: BenchRow[] = [];
+/** Records a measure for the summary; reference undefined when its tool is missing. */
+function record(measure: string, ours: number, reference: number | undefined, unit: string, target: string) {
+  const r = reference === undefined ? null : ours / reference;
+  rows.push({
+    measure,
+    ours,
+    ...(reference !== undefined ? { reference } : {}),
+    unit,
+    ratio: r,
+    target,
+    met: r === null ? null : meets(r, target),
+    ...(reference === undefined ? { note: 'reference tool not installed' } : {}),
+  });
+}
 const line = (name: string, ours: string, ref: string, r: string, target: string) =>
   console.log(`${name.padEnd(34)} ${ours.padStart(14)} ${ref.padStart(14)} ${r.padStart(8)}   ${target}`);
 
@@ -60,6 +76,7 @@ async function benchText(pdf: Uint8Array, pages: number) {
       '-',
       'pdftotext not installed (apt-get install poppler-utils)',
     );
+    record('text layer per page vs pdftotext', ours, undefined, 'ms', '≤ 2.00');
     return;
   }
   await run('pdftotext', ['-bbox-layout', file, join(dir, 'out.html')]);
@@ -73,6 +90,7 @@ async function benchText(pdf: Uint8Array, pages: number) {
     ratio(ours / ref),
     'target ≤ 2.00×',
   );
+  record('text layer per page vs pdftotext', ours, ref, 'ms', '≤ 2.00');
 }
 
 async function rasters(pdf: Uint8Array): Promise<Raster[]> {
@@ -105,6 +123,7 @@ async function benchOcr(pages: Raster[]) {
       '-',
       'tesseract not installed (apt-get install tesseract-ocr)',
     );
+    record('OCR pages/s vs native tesseract', oursPps, undefined, 'pages/s', '≥ 1.00');
     return;
   }
   const tessdata = nativeTessdata('eng');
@@ -134,6 +153,7 @@ async function benchOcr(pages: Raster[]) {
     ratio(oursPps / refPps),
     'target ≥ 1.00×',
   );
+  record(`OCR pages/s vs native tesseract (${workers} workers)`, oursPps, refPps, 'pages/s', '≥ 1.00');
 }
 
 async function benchMemory(pages: Raster[], total: number) {
@@ -163,6 +183,13 @@ async function benchMemory(pages: Raster[], total: number) {
     ratio(end / afterWarmup),
     'target ≤ 1.10× (vs after warm-up)',
   );
+  record(
+    `RSS after ${total} OCR pages vs after warm-up`,
+    end / 2 ** 20,
+    afterWarmup / 2 ** 20,
+    'MB',
+    '≤ 1.10',
+  );
   console.log(`peak RSS during the run: ${mb(peak)}`);
 }
 
@@ -176,6 +203,7 @@ try {
   const pages = await rasters(await makeDensePdf(4));
   await benchOcr(pages);
   if (ocrPages > 0) await benchMemory(pages, ocrPages);
+  emitResult('front', rows);
 } finally {
   await closeOcr();
   rmSync(dir, { recursive: true, force: true });

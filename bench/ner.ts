@@ -4,7 +4,7 @@
  * in the same run on the same page: the featurizer alone, and a plain JS matrix multiply of one
  * [words × 128] · [128 × 128] layer (a machine-speed yardstick).
  * Without --model it uses models/invoice-ner, or exports an untrained network of the default architecture
- * (speed depends on the architecture, not the weights).
+ * (speed depends on the architecture, not the weights). Ends with a BENCH_RESULT line (bench/result.ts).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { closeNer, DEFAULT_MODEL_DIR, loadNerModel, runNer } from '../src/ner/ne
 import type { DocumentWords } from '../src/types.js';
 import { writeTinyCorpus } from '../test/fixtures/ner-corpus.js';
 import { train } from '../training/train.js';
+import { emitResult } from './result.js';
 
 const TARGET_MS = 10;
 const { values } = parseArgs({
@@ -151,6 +152,29 @@ try {
     mmMs,
     `ner = ${(median / mmMs).toFixed(2)}× one plain layer`,
   );
+  const references = `featurizer ${featMs.toFixed(2)} ms, JS matmul ${mmMs.toFixed(2)} ms`;
+  emitResult('ner', [
+    {
+      measure: `NER per ${nWords}-word page, median (1 thread)`,
+      ours: median,
+      reference: TARGET_MS,
+      unit: 'ms',
+      ratio: median / TARGET_MS,
+      target: '≤ 1.00',
+      met: median <= TARGET_MS,
+      note: `vs the ${TARGET_MS} ms target; ${references}`,
+    },
+    {
+      measure: `NER per ${nWords}-word page, best (1 thread)`,
+      ours: best,
+      reference: TARGET_MS,
+      unit: 'ms',
+      ratio: best / TARGET_MS,
+      target: '≤ 1.00',
+      met: best <= TARGET_MS,
+      note: 'a loaded machine inflates the median',
+    },
+  ]);
 } finally {
   await closeNer();
   rmSync(tmp, { recursive: true, force: true });

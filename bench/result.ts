@@ -10,11 +10,12 @@ export interface BenchRow {
   ours: number;
   reference?: number;
   unit: string;
-  /** ours / reference (or / the target value): what the target is stated on. */
-  ratio: number;
+  /** ours / reference (or / the target value): what the target is stated on; null when not measured. */
+  ratio: number | null;
   /** The target on the ratio, e.g. "≤ 1.10". */
   target: string;
-  met: boolean;
+  /** null when the reference could not be measured (a missing tool). */
+  met: boolean | null;
   note?: string;
 }
 

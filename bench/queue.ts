@@ -1,17 +1,17 @@
 /**
  * Queue benchmark (`npm run bench:queue [-- --n 200 --workers 2 --warm 30 --model DIR]`): N digital invoices
- * from the synthetic generator, uploaded over HTTP to the API, processed by W `invex worker` processes, each
- * result POSTed to a webhook receiver. Prints documents/s, upload→webhook latency p50/p95, and the queue's
- * overhead per document against in-process extractFile over the same files with the same parallelism
- * (W lanes), measured in the same run: wall time, and CPU of the service (API, workers and their sandboxed
- * children, Redis).                                                                   target ≤ 10 %
- * Both sides first process --warm documents per process (V8 compiles pdfjs, NER and assembly hot paths in
- * each process: the queue has 2W processes to warm, the in-process reference one), so the numbers are the
- * steady state of long-running workers. The client (uploads, webhook receiver) runs in its own process
- * (bench/queue-client.ts); its CPU is shown apart, not counted as the service's.
+ * from the synthetic generator, uploaded over HTTP to an `invex serve` process, processed by W `invex worker`
+ * processes, each result POSTed to a webhook receiver. Prints documents/s, upload→webhook latency p50/p95,
+ * and the queue's overhead per document against in-process extractFile over the same files with the same
+ * parallelism (W lanes), measured in the same run: wall time, and CPU of the service (API, workers and
+ * their sandboxed children, Redis).                                                    target ≤ 10 %
+ * Both sides first process --warm documents per process (V8 compiles the pdfjs, NER and assembly hot paths
+ * in each process: the queue has 2W of them to warm, the in-process reference one), so the numbers are those
+ * of long-running processes. The client (uploads, webhook receiver) is this process: its CPU is shown apart,
+ * not counted as the service's. Ends with a BENCH_RESULT line (bench/result.ts).
  * Model: --model, else INVEX_MODEL_DIR, else models/invoice-ner, else the tests' smoke model.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -22,20 +22,19 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/api/app.js';
 import { config } from '../src/config.js';
 import { generateDocument } from '../src/corpus/synth/generate.js';
-import { createLocalStore } from '../src/deliver/store.js';
 import { DEFAULT_MODEL_DIR } from '../src/ner/ner.js';
 import { closePipeline, extractFile } from '../src/pipeline.js';
 import { QueueRuntime } from '../src/queue/runtime.js';
 import { queueSettings } from '../src/queue/settings.js';
 import { ensureTestModel } from '../test/fixtures/smoke-model.js';
-import type { ClientReport, ClientRun } from './queue-client.js';
 import { emitResult, meets } from './result.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -147,47 +146,71 @@ interface Measured {
   cpuS: number;
 }
 
-function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/invex.js'), 'worker'], {
+/** Starts `invex <command>` and resolves once its stderr shows `ready` (a regex with the line it needs). */
+function spawnInvex(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<[ChildProcess, string]> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/invex.js'), ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   return new Promise((res, rej) => {
+    let seen = '';
     child.stderr?.on('data', (c: Buffer) => {
-      if (c.toString().includes(' running ')) res(child);
+      seen += c.toString();
+      const m = ready.exec(seen);
+      if (m) res([child, m[1] ?? '']);
     });
-    child.on('exit', (code) => rej(new Error(`worker exited with ${code}`)));
+    child.on('exit', (code) => rej(new Error(`invex ${args[0]} exited with ${code}: ${seen}`)));
   });
 }
 
-/** The client process: uploads a batch and waits for every webhook (bench/queue-client.ts). */
-interface Client {
-  run(batch: ClientRun): Promise<ClientReport>;
-  close(): void;
-}
+const now = () => performance.timeOrigin + performance.now();
 
-async function startClient(): Promise<Client> {
-  const child = fork(join(ROOT, 'bin/run-ts.js'), ['bench/queue-client.ts'], { cwd: ROOT, stdio: 'inherit' });
-  const next = () =>
-    new Promise<{ ready?: true; report?: ClientReport; error?: string }>((res, rej) => {
-      const onExit = (code: number | null) => rej(new Error(`bench client exited with ${code}`));
-      child.once('exit', onExit);
-      child.once('message', (m) => {
-        child.off('exit', onExit);
-        res(m as { report?: ClientReport; error?: string });
-      });
+/** The client: uploads one file after the other, and receives the webhooks. Times in epoch ms. */
+async function startClient(base: string) {
+  const arrivals = new Map<string, { at: number; event: string }>();
+  const hooks = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { id: string; event: string };
+      arrivals.set(body.id, { at: now(), event: body.event });
+      res.writeHead(204).end();
     });
-  await next();
+  });
+  await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+  const hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
+  const upload = async (file: string): Promise<string> => {
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(file)]), file);
+    form.append('callback_url', hookUrl);
+    const r = await fetch(`${base}/v1/documents`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    if (r.status !== 202) throw new Error(`upload: HTTP ${r.status} ${await r.text()}`);
+    return ((await r.json()) as { id: string }[])[0]?.id as string;
+  };
   return {
-    async run(batch) {
-      const reply = next();
-      child.send(batch);
-      const m = await reply;
-      if (!m.report) throw new Error(`bench client: ${m.error}`);
-      return m.report;
+    /** Uploads every file in turn, then waits for all their webhooks. */
+    async run(files: string[]) {
+      const startedAt = now();
+      const sent: [string, number][] = [];
+      for (const f of files) {
+        const at = now();
+        sent.push([await upload(f), at]);
+      }
+      while (!sent.every(([id]) => arrivals.has(id))) await new Promise((r) => setTimeout(r, 20));
+      return {
+        startedAt,
+        docs: sent.map(([id, sentAt]) => {
+          const a = arrivals.get(id) as { at: number; event: string };
+          return { id, sentAt, doneAt: a.at, event: a.event };
+        }),
+      };
     },
-    close: () => child.disconnect(),
+    close: () => new Promise<void>((r) => hooks.close(() => r())),
   };
 }
 
@@ -212,55 +235,50 @@ async function throughQueue(
     REDIS_URL: settings.redisUrl,
     INVEX_DATA_DIR: dataDir,
     INVEX_MODEL_DIR: model,
+    INVEX_API_KEYS: KEY,
     INVEX_WEBHOOK_SECRET: SECRET,
     INVEX_WEBHOOK_ALLOW: '127.0.0.1',
   };
   const rt = QueueRuntime.open(settings, { failFast: true });
   await rt.waitUntilConnected();
-  const c = config();
-  const app = await buildApp({
-    runtime: rt,
-    store: createLocalStore(dataDir),
-    apiKeys: [KEY],
-    limits: {
-      maxFileBytes: c.maxFileBytes,
-      maxPages: c.maxPages,
-      maxImagePixels: c.maxImagePixels,
-      maxFiles: 1,
-    },
-    webhook: { secret: SECRET, allow: ['127.0.0.1'] },
-    metricsEvents: false,
-  });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const [client, ...procs] = await Promise.all([
-    startClient(),
-    ...Array.from({ length: workers }, () => spawnWorker(env)),
+  const started = await Promise.allSettled([
+    spawnInvex(['serve', '--port', '0'], env, /serving on (\S+)/),
+    ...Array.from({ length: workers }, () => spawnInvex(['worker'], env, /( running )/)),
   ]);
-  const cl = client as Client;
-  const workerProcs = procs as ChildProcess[];
+  const procs = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value[0]] : []));
+  const [api, ...workerProcs] = procs;
+  let client: Awaited<ReturnType<typeof startClient>> | undefined;
   try {
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const base = (started[0] as PromiseFulfilledResult<[ChildProcess, string]>).value[1];
+    client = await startClient(base);
     // Warm-up: every worker starts its sandboxed children and V8 compiles the hot paths before the clock runs.
-    await cl.run({ files: warm, base, key: KEY });
+    await client.run(warm);
     const cpuParts = async () => {
-      const mains = workerProcs.reduce((t, p) => t + treeCpuSeconds(p.pid as number, false), 0);
-      const trees = workerProcs.reduce((t, p) => t + treeCpuSeconds(p.pid as number), 0);
+      const mains = (workerProcs as ChildProcess[]).reduce(
+        (t, p) => t + treeCpuSeconds(p.pid as number, false),
+        0,
+      );
+      const trees = (workerProcs as ChildProcess[]).reduce((t, p) => t + treeCpuSeconds(p.pid as number), 0);
       return {
-        API: processCpuSeconds(),
+        API: treeCpuSeconds((api as ChildProcess).pid as number),
         redis: await redisCpuSeconds(rt),
         'worker mains': mains,
         'sandboxed children': trees - mains,
+        client: processCpuSeconds(),
       };
     };
     const parts0 = await cpuParts();
-    const report = await cl.run({ files, base, key: KEY });
+    const report = await client.run(files);
     const parts1 = await cpuParts();
-    const parts = Object.fromEntries(
+    const { client: clientCpuS, ...parts } = Object.fromEntries(
       Object.entries(parts1).map(([k, v]) => [k, v - parts0[k as keyof typeof parts0]]),
-    );
+    ) as Record<string, number>;
     const cpuS = Object.values(parts).reduce((t, v) => t + v, 0);
     const end = Math.max(...report.docs.map((d) => d.doneAt));
     const latencies = report.docs.map((d) => d.doneAt - d.sentAt);
-    const failed = report.docs.filter((d) => d.event !== 'document.done').length;
+    const failedDocs = report.docs.filter((d) => d.event !== 'document.done').length;
     // Where the time goes: each stage's active time, and the gaps between stages (queue hand-over).
     const stageMs: Record<string, number[]> = {
       ingest: [],
@@ -299,14 +317,20 @@ async function throughQueue(
         .map(([k, v]) => `${k} ${mean(v).toFixed(1)} ms`)
         .join(', ')}`,
     );
-    return { wallMs: end - report.startedAt, cpuS, latencies, failed, parts, clientCpuS: report.cpuS };
+    return {
+      wallMs: end - report.startedAt,
+      cpuS,
+      latencies,
+      failed: failedDocs,
+      parts,
+      clientCpuS: clientCpuS as number,
+    };
   } finally {
-    cl.close();
-    for (const p of workerProcs) p.kill('SIGTERM');
+    await client?.close();
+    for (const p of procs) p.kill('SIGTERM');
     await Promise.all(
-      workerProcs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.on('exit', r)))),
+      procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.on('exit', r)))),
     );
-    await app.close();
     for (const q of Object.values(rt.queues)) await q.obliterate({ force: true }).catch(() => {});
     await rt.redis.del(rt.indexKey);
     await rt.close();

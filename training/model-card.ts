@@ -3,7 +3,8 @@
  * `invex eval SET_DIR --json` (one per evaluated set):
  *
  *   node bin/run-ts.js training/model-card.ts [--model models/invoice-ner] \
- *     --eval 'zugferd-dev=runs/eval-zugferd.json' --eval 'sroie=runs/eval-sroie.json' [--note TEXT]
+ *     --eval 'zugferd-dev=runs/eval-zugferd.json' --eval 'sroie=runs/eval-sroie.json' [--note TEXT] \
+ *     [--appendix training/model-card-notes.md]   (hand-written sections: data recipe, limitations)
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -44,7 +45,7 @@ interface Training {
       }
     >;
   };
-  hparams: Record<string, number>;
+  hparams: Record<string, number | boolean>;
   params: number;
   onnx_bytes: number;
   onnx_check: { maxAbsDiff: number };
@@ -75,7 +76,12 @@ const counts = (m: Record<string, number>) =>
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
 
-export function modelCard(modelDir: string, evals: Record<string, EvalJson>, note = ''): string {
+export function modelCard(
+  modelDir: string,
+  evals: Record<string, EvalJson>,
+  note = '',
+  appendix = '',
+): string {
   const t = JSON.parse(readFileSync(join(modelDir, 'training.json'), 'utf8')) as Training;
   const onnx = join(modelDir, 'model.onnx');
   const sha = createHash('sha256').update(readFileSync(onnx)).digest('hex');
@@ -110,6 +116,12 @@ export function modelCard(modelDir: string, evals: Record<string, EvalJson>, not
     `plus a 1D position embedding. Then ${h.layers} pre-norm transformer layers (width ${h.d}, ${h.heads} heads,`,
     `feed-forward ${h.ff}) and a linear classifier over ${h.num_labels} BIO labels. Pages longer than ${h.max_len} words`,
     'are cut into overlapping windows; each word takes the prediction of the window where it is most central.',
+    ...(h.rel2d
+      ? [
+          'Attention gets a learned bias per head from the 2D relative position of each word pair (signed log-scale',
+          'buckets of the horizontal and vertical centre distance, LayoutLMv2-style), shared by the layers.',
+        ]
+      : []),
     '',
   );
 
@@ -179,6 +191,7 @@ export function modelCard(modelDir: string, evals: Record<string, EvalJson>, not
   L.push(`npx invex eval --tokens ${t.corpus.dir} --split dev`);
   L.push('npm run bench:ner');
   L.push('```', '');
+  if (appendix) L.push(appendix.trim(), '');
   return L.join('\n');
 }
 
@@ -188,6 +201,7 @@ function main(): void {
       model: { type: 'string', default: fileURLToPath(new URL('../models/invoice-ner/', import.meta.url)) },
       eval: { type: 'string', multiple: true, default: [] },
       note: { type: 'string', default: '' },
+      appendix: { type: 'string' },
     },
   });
   const evals: Record<string, EvalJson> = {};
@@ -197,7 +211,8 @@ function main(): void {
     evals[name] = JSON.parse(readFileSync(file, 'utf8')) as EvalJson;
   }
   const out = join(values.model, 'MODEL_CARD.md');
-  writeFileSync(out, modelCard(values.model, evals, values.note));
+  const appendix = values.appendix ? readFileSync(values.appendix, 'utf8') : '';
+  writeFileSync(out, modelCard(values.model, evals, values.note, appendix));
   console.log(`wrote ${out}`);
 }
 

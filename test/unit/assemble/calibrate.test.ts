@@ -91,3 +91,30 @@ describe('calibration', () => {
     expect(new Set(samples.map((s) => foldOf(s.set, s.file, 5))).size).toBe(5);
   });
 });
+
+describe('calibrationFor (pipeline)', () => {
+  it('loads the file of the same model, ignores one fitted on another model, refuses a broken one', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { calibrationFor, closePipeline } = await import('../../../src/pipeline.js');
+    const dir = mkdtempSync(join(tmpdir(), 'invex-cal-'));
+    try {
+      const cal = {
+        version: 1,
+        model_sha256: 'aaa',
+        fitted_on: ['x'],
+        samples: 40,
+        maps: { amount: { x: [0.5, 1], y: [0.2, 0.9] } },
+      };
+      writeFileSync(join(dir, 'calibration.json'), JSON.stringify(cal));
+      expect(calibrationFor(dir, 'aaa')?.maps.amount?.y).toEqual([0.2, 0.9]);
+      expect(calibrationFor(dir, 'bbb')).toBeUndefined();
+      writeFileSync(join(dir, 'calibration.json'), JSON.stringify({ version: 2 }));
+      await closePipeline(); // clears the per-process cache
+      expect(() => calibrationFor(dir, 'aaa')).toThrow(/not a calibration file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
+import { completeSubtotalAndTax } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
@@ -145,7 +146,21 @@ export function assemble(
   const picked: Candidate[] = [];
 
   // Totals: chosen together by arithmetic.
-  const totals = deriveTotals(chooseTotals(groups));
+  const pick = chooseTotals(groups);
+  if (pick.total_amount && !pick.subtotal_amount && !pick.tax_amount) {
+    const done = completeSubtotalAndTax(doc, pick.total_amount, ev.decimalSeparator);
+    if (done) {
+      pick.subtotal_amount = done.subtotal;
+      pick.tax_amount = done.tax;
+      rules.push({
+        rule: 'INVEX-TOTALS-COMPLETED',
+        status: 'warn',
+        message: `subtotal ${done.subtotal.value} and tax ${done.tax.value} read from the printed amounts that add up to the total ${pick.total_amount.value}`,
+        fields: ['subtotal_amount', 'tax_amount'],
+      });
+    }
+  }
+  const totals = deriveTotals(pick);
   rules.push(...totalsRules(totals));
   for (const [field, chosen] of Object.entries(totals) as [keyof Assembled['fields'], Chosen][]) {
     if (chosen.candidate) picked.push(chosen.candidate);

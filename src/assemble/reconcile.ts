@@ -69,7 +69,7 @@ export function chooseTotals(
 
 const minConf = (...cs: Candidate[]) => Math.min(...cs.map((c) => c.score));
 
-/** Fills one missing member of subtotal + tax = total from the other two. */
+/** Fills one missing member of subtotal + tax = total from the other two, and the amount due from the total. */
 export function deriveTotals(
   pick: Partial<Record<TotalField, Candidate>>,
 ): Partial<Record<TotalField, Chosen>> {
@@ -91,6 +91,13 @@ export function deriveTotals(
     out.subtotal_amount = {
       derived: { value: new Decimal(g.value).minus(t.value).toFixed(2), confidence: minConf(t, g) * 0.9 },
     };
+  }
+  // Nothing prepaid is printed (EN 16931 BT-113 defaults to 0): the amount due is the total.
+  const gross = out.total_amount;
+  const grossValue = chosenValue(gross);
+  if (!out.amount_due && grossValue) {
+    const conf = gross?.candidate?.score ?? gross?.derived?.confidence ?? 0;
+    out.amount_due = { derived: { value: new Decimal(grossValue).toFixed(2), confidence: conf * 0.85 } };
   }
   return out;
 }
@@ -116,7 +123,7 @@ export function totalsRules(chosen: Partial<Record<TotalField, Chosen>>): Rule[]
       fields: ['subtotal_amount', 'tax_amount', 'total_amount'],
     });
   }
-  if (g && d) {
+  if (g && d && !chosen.amount_due?.derived) {
     const ok = new Decimal(d).lte(new Decimal(g).plus(TOLERANCE));
     rules.push({
       rule: 'INVEX-AMOUNT-DUE',

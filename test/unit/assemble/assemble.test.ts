@@ -166,4 +166,31 @@ describe('assemble', () => {
     expect(o.fields.supplier_address?.value).toBe('NO.53 JALAN SAGU 18, TAMAN DAYA, 81100 JOHOR BAHRU');
     expect(o.fields.supplier_address?.regions).toHaveLength(3);
   });
+
+  it('reads subtotal and tax from the printed amounts that add up to the total, and derives the amount due', () => {
+    const d = page([
+      'Wohngebäude 1.000,00 €',
+      'Gesamtbeitrag 1.000,00 €',
+      'Versicherungsteuer 163,40 €',
+      'Rechnungsbetrag 1.163,40 €',
+      'Stand 31.12.2024',
+    ]);
+    const o = assemble(d, [span(d, 'total_amount', 3, ['1.163,40'])]);
+    expect(o.fields.subtotal_amount).toMatchObject({ value: '1000.00', raw: '1.000,00' });
+    // The nearer of the two printed 1.000,00 (the line just above the tax) is the one read.
+    expect(o.fields.subtotal_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.1);
+    expect(o.fields.tax_amount).toMatchObject({ value: '163.40', raw: '163,40' });
+    expect(o.fields.amount_due).toMatchObject({ value: '1163.40', derived: true, regions: [] });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTALS-COMPLETED', status: 'warn' }),
+    );
+    expect(o.validation).toContainEqual(expect.objectContaining({ rule: 'BR-CO-15', status: 'pass' }));
+  });
+
+  it('completes nothing when no two printed amounts add up to the total', () => {
+    const d = page(['Netto 100,00', 'Porto 5,00', 'Gesamt 119,00']);
+    const o = assemble(d, [span(d, 'total_amount', 2, ['119,00'])]);
+    expect(o.fields.subtotal_amount).toBeUndefined();
+    expect(o.fields.tax_amount).toBeUndefined();
+  });
 });

@@ -328,11 +328,10 @@ function draw(ctx: Ctx): void {
   const maxY = H - 55;
   const colon = rng.chance(0.85) ? ':' : '';
   const cap = (s: string) => `${s}${colon}`;
-  // Document-wide pair style. The ZUGFeRD/XRechnung visualisations put captions in a column with the values beside
-  // them, so that is the most common style; stacked and mixed ("Name: X" inline, the rest stacked) keep variety.
+  // Document-wide pair style: mostly stacked, sometimes caption column, sometimes mixed with "Name: X".
   const mode = rng.weighted([
-    ['stacked', 3],
-    ['cols', 5],
+    ['stacked', 6],
+    ['cols', 2],
     ['mixed', 2],
   ] as const);
   const capBold = rng.chance(0.3);

@@ -2,7 +2,7 @@
  * NER spans → typed candidates: each span's text read as its field's kind (date, amount, currency,
  * identifier, text), using document-wide evidence for what one token cannot decide.
  */
-import type { DocumentWords, Page } from '../types.js';
+import type { DocumentWords, Page, Word } from '../types.js';
 import { type DecimalSeparator, documentDecimalSeparator, parseAmount } from './normalize/amount.js';
 import { detectCurrency } from './normalize/currency.js';
 import { type DateOrder, inferDateOrder, parseDate } from './normalize/date.js';
@@ -68,10 +68,59 @@ export function documentTypeOf(text: string): 'invoice' | 'credit_note' | 'recei
   return 'invoice';
 }
 
+// An IBAN group as printed: "DE89", "3704", "00", "093".
+const IBAN_GROUP = /^[A-Z0-9]{1,4}$/;
+// At most this many groups are added on either side (an IBAN has up to 34 characters, 9 groups).
+const MAX_IBAN_GROUPS = 8;
+
+/**
+ * An IBAN printed in groups that the span cut short ("IT03 U803 … 8863" without "093"): the neighbouring groups
+ * on the same line (and the line it wraps onto) are added when, and only when, that makes the check digits valid. The checksum decides, so a
+ * valid completion is the printed IBAN, not a guess.
+ */
+export function completeIbanSpan(page: Page, indices: readonly number[]): number[] {
+  const words = spanWords(page, indices);
+  if (words.length === 0 || checkIban(spanText(words, ' ')).valid) return [...indices];
+  const first = words[0] as Word;
+  const last = words[words.length - 1] as Word;
+  const h = first.bbox[3] - first.bbox[1];
+  const all = page.words.map((w, i) => ({ w, i }));
+  const byX = (a: { w: Word }, b: { w: Word }) => a.w.bbox[0] - b.w.bbox[0];
+  // The span's line, then its continuation when the IBAN wraps: the next line down, under the span.
+  const sameLine = all.filter(({ w }) => w.line === first.line).sort(byX);
+  const below = all
+    .filter(
+      ({ w }) =>
+        w.line !== first.line &&
+        w.bbox[1] > first.bbox[1] + 0.5 * h &&
+        w.bbox[1] < first.bbox[3] + 1.5 * h &&
+        w.bbox[0] >= first.bbox[0] - h &&
+        w.bbox[0] <= last.bbox[2],
+    )
+    .sort(byX);
+  const line = [...sameLine, ...below];
+  const inSpan = new Set(indices);
+  const pos = line.map(({ i }) => inSpan.has(i));
+  const start = pos.indexOf(true);
+  const end = pos.lastIndexOf(true);
+  if (start < 0) return [...indices];
+  for (let before = 0; before <= MAX_IBAN_GROUPS && start - before >= 0; before++) {
+    if (before > 0 && !IBAN_GROUP.test(line[start - before]?.w.text ?? '')) break;
+    for (let after = 0; after <= MAX_IBAN_GROUPS && end + after < line.length; after++) {
+      if (after > 0 && !IBAN_GROUP.test(line[end + after]?.w.text ?? '')) break;
+      if (before === 0 && after === 0) continue;
+      const taken = line.slice(start - before, end + after + 1);
+      if (checkIban(taken.map(({ w }) => w.text).join(' ')).valid) return taken.map(({ i }) => i);
+    }
+  }
+  return [...indices];
+}
+
 /** Reads one span as its field; undefined when the text is not a value of that kind (e.g. "N/A" as a date). */
-export function toCandidate(doc: DocumentWords, s: NerSpan, ev: DocumentEvidence): Candidate | undefined {
-  const page = doc.pages[s.page - 1];
+export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvidence): Candidate | undefined {
+  const page = doc.pages[span.page - 1];
   if (!page) return undefined;
+  const s = span.field === 'iban' ? { ...span, wordIndices: completeIbanSpan(page, span.wordIndices) } : span;
   const words = spanWords(page, s.wordIndices);
   if (words.length === 0) return undefined;
   const raw = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();

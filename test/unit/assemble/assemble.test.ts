@@ -193,4 +193,28 @@ describe('assemble', () => {
     expect(o.fields.subtotal_amount).toBeUndefined();
     expect(o.fields.tax_amount).toBeUndefined();
   });
+
+  it('completes an IBAN that the span cut short, including a group wrapped onto the next line, only when the check digits then hold', () => {
+    // GB82 WEST 1234 5698 7654 32 is valid; the span covers only the first four groups.
+    const d = page(['IBAN GB82 WEST 1234 5698 7654', '32 BIC NWBKGB2L']);
+    const words = d.pages[0]?.words ?? [];
+    // Wrapped group "32" sits under the IBAN's first group.
+    const w32 = words.find((w) => w.text === '32');
+    if (w32) w32.bbox = [0.17, 0.075, 0.2, 0.095];
+    const o = assemble(d, [span(d, 'iban', 0, ['GB82', 'WEST', '1234', '5698'])]);
+    expect(o.fields.iban?.value).toBe('GB82WEST12345698765432');
+    expect(o.fields.iban?.regions).toHaveLength(2);
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-IBAN-CHECKSUM', status: 'pass' }),
+    );
+  });
+
+  it('leaves a short IBAN span alone when no neighbouring groups make it valid', () => {
+    const d = page(['IBAN GB82 WEST 1234 5698 7654 99 BIC']);
+    const o = assemble(d, [span(d, 'iban', 0, ['GB82', 'WEST', '1234'])]);
+    expect(o.fields.iban?.value).toBe('GB82WEST1234');
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-IBAN-CHECKSUM', status: 'fail' }),
+    );
+  });
 });

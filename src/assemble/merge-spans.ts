@@ -18,7 +18,8 @@ const BLOCK_FIELDS = new Set(['supplier_address', 'customer_address', 'supplier_
 const MAX_LINE_GAP = 1.0;
 // Pieces on one line are one value across a gap of at most this many line heights.
 const MAX_WORD_GAP = 3;
-// A stacked line belongs to the block when its left edge is within this many line heights of the block's.
+// A stacked line belongs to the block when its left edge, right edge or centre is within this many line heights
+// of the block's.
 const MAX_INDENT = 4;
 
 interface Piece {
@@ -52,7 +53,12 @@ function continues(a: Piece, b: Piece): boolean {
   if (sameLine) return b.x0 >= a.x0 && b.x0 - a.x1 <= MAX_WORD_GAP * h;
   const gap = b.top - a.bottom;
   const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
-  return gap >= -0.25 * h && gap <= MAX_LINE_GAP * h && overlapX && Math.abs(b.x0 - a.x0) <= MAX_INDENT * h;
+  // Left-, right- or centre-aligned blocks (a right-aligned letterhead has ragged left edges).
+  const aligned =
+    Math.abs(b.x0 - a.x0) <= MAX_INDENT * h ||
+    Math.abs(b.x1 - a.x1) <= MAX_INDENT * h ||
+    Math.abs(b.x0 + b.x1 - a.x0 - a.x1) / 2 <= MAX_INDENT * h;
+  return gap >= -0.25 * h && gap <= MAX_LINE_GAP * h && overlapX && aligned;
 }
 
 function merge(group: readonly Piece[]): NerSpan {

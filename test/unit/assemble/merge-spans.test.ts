@@ -86,4 +86,28 @@ describe('mergeStackedSpans', () => {
     };
     expect(mergeStackedSpans(doc, [inv])).toEqual([inv]);
   });
+
+  it('joins the lines of a right-aligned letterhead block, whose left edges are ragged', () => {
+    const words: Word[] = [
+      { text: '510', bbox: [0.6, 0.1, 0.64, 0.112], confidence: 1, line: 0 },
+      { text: 'Buford', bbox: [0.65, 0.1, 0.72, 0.112], confidence: 1, line: 0 },
+      { text: 'Mead', bbox: [0.73, 0.1, 0.9, 0.112], confidence: 1, line: 0 },
+      { text: 'New', bbox: [0.52, 0.115, 0.58, 0.127], confidence: 1, line: 1 },
+      { text: 'Batz-DuBuqueford', bbox: [0.59, 0.115, 0.9, 0.127], confidence: 1, line: 1 },
+      { text: 'SK72', bbox: [0.79, 0.13, 0.84, 0.142], confidence: 1, line: 2 },
+      { text: '32L', bbox: [0.85, 0.13, 0.9, 0.142], confidence: 1, line: 2 },
+    ];
+    const d: DocumentWords = {
+      id: `sha256:${'0'.repeat(64)}`,
+      mediaType: 'application/pdf',
+      pages: [{ number: 1, width: 595, height: 842, unit: 'pt', source: 'text', rotation: 0, words }],
+    };
+    const pieces: NerSpan[] = [
+      [0, 1, 2],
+      [3, 4],
+      [5, 6],
+    ].map((wordIndices) => ({ field: 'supplier_address', score: 0.9, page: 1, wordIndices }));
+    const out = assemble(d, pieces);
+    expect(out.fields.supplier_address?.value).toBe('510 Buford Mead, New Batz-DuBuqueford, SK72 32L');
+  });
 });

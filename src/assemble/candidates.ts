@@ -6,7 +6,7 @@ import type { DocumentWords, Page, Word } from '../types.js';
 import { type DecimalSeparator, documentDecimalSeparator, parseAmount } from './normalize/amount.js';
 import { detectCurrency } from './normalize/currency.js';
 import { type DateOrder, inferDateOrder, parseDate } from './normalize/date.js';
-import { checkBic, checkIban, checkVatId } from './normalize/identifiers.js';
+import { checkBic, checkIban, checkVatId, isValidCreditorReference } from './normalize/identifiers.js';
 import { regionsOf, spanText, spanWords } from './regions.js';
 import type { Candidate, NerSpan } from './types.js';
 
@@ -68,19 +68,31 @@ export function documentTypeOf(text: string): 'invoice' | 'credit_note' | 'recei
   return 'invoice';
 }
 
-// An IBAN group as printed: "DE89", "3704", "00", "093".
-const IBAN_GROUP = /^[A-Z0-9]{1,4}$/;
+/** Identifiers with check digits, whose spans are completed by completeCheckedSpan. */
+const CHECKED: Record<string, (text: string) => boolean> = {
+  iban: (t) => checkIban(t).valid,
+  // Only ISO 11649 references carry check digits; other payment references are left as tagged.
+  payment_reference: (t) => !/^RF\d/i.test(t.trim()) || isValidCreditorReference(t),
+};
+
+// A group of a grouped identifier as printed: "DE89", "3704", "00", "093".
+const ID_GROUP = /^[A-Z0-9]{1,4}$/;
 // At most this many groups are added on either side (an IBAN has up to 34 characters, 9 groups).
-const MAX_IBAN_GROUPS = 8;
+const MAX_ID_GROUPS = 8;
 
 /**
- * An IBAN printed in groups that the span cut short ("IT03 U803 … 8863" without "093"): the neighbouring groups
- * on the same line (and the line it wraps onto) are added when, and only when, that makes the check digits valid. The checksum decides, so a
- * valid completion is the printed IBAN, not a guess.
+ * An identifier printed in groups that the span cut short (IBAN "IT03 U803 … 8863" without "093", creditor
+ * reference "RF16 29RO ZWAM" without "14"): the neighbouring groups on the same line (and the line it wraps onto)
+ * are added when, and only when, that makes the check digits valid. The checksum decides, so a valid completion
+ * is the printed identifier, not a guess.
  */
-export function completeIbanSpan(page: Page, indices: readonly number[]): number[] {
+export function completeCheckedSpan(
+  page: Page,
+  indices: readonly number[],
+  valid: (text: string) => boolean,
+): number[] {
   const words = spanWords(page, indices);
-  if (words.length === 0 || checkIban(spanText(words, ' ')).valid) return [...indices];
+  if (words.length === 0 || valid(spanText(words, ' '))) return [...indices];
   const first = words[0] as Word;
   const last = words[words.length - 1] as Word;
   const h = first.bbox[3] - first.bbox[1];
@@ -104,13 +116,13 @@ export function completeIbanSpan(page: Page, indices: readonly number[]): number
   const start = pos.indexOf(true);
   const end = pos.lastIndexOf(true);
   if (start < 0) return [...indices];
-  for (let before = 0; before <= MAX_IBAN_GROUPS && start - before >= 0; before++) {
-    if (before > 0 && !IBAN_GROUP.test(line[start - before]?.w.text ?? '')) break;
-    for (let after = 0; after <= MAX_IBAN_GROUPS && end + after < line.length; after++) {
-      if (after > 0 && !IBAN_GROUP.test(line[end + after]?.w.text ?? '')) break;
+  for (let before = 0; before <= MAX_ID_GROUPS && start - before >= 0; before++) {
+    if (before > 0 && !ID_GROUP.test(line[start - before]?.w.text ?? '')) break;
+    for (let after = 0; after <= MAX_ID_GROUPS && end + after < line.length; after++) {
+      if (after > 0 && !ID_GROUP.test(line[end + after]?.w.text ?? '')) break;
       if (before === 0 && after === 0) continue;
       const taken = line.slice(start - before, end + after + 1);
-      if (checkIban(taken.map(({ w }) => w.text).join(' ')).valid) return taken.map(({ i }) => i);
+      if (valid(taken.map(({ w }) => w.text).join(' '))) return taken.map(({ i }) => i);
     }
   }
   return [...indices];
@@ -120,7 +132,8 @@ export function completeIbanSpan(page: Page, indices: readonly number[]): number
 export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvidence): Candidate | undefined {
   const page = doc.pages[span.page - 1];
   if (!page) return undefined;
-  const s = span.field === 'iban' ? { ...span, wordIndices: completeIbanSpan(page, span.wordIndices) } : span;
+  const check = CHECKED[span.field];
+  const s = check ? { ...span, wordIndices: completeCheckedSpan(page, span.wordIndices, check) } : span;
   const words = spanWords(page, s.wordIndices);
   if (words.length === 0) return undefined;
   const raw = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();

@@ -45,3 +45,16 @@ export function checkVatId(text: string): IdentifierCheck {
   else if (/^[A-Z]{2}/.test(compact)) out.country = compact.slice(0, 2) === 'EL' ? 'GR' : compact.slice(0, 2);
   return out;
 }
+
+/**
+ * ISO 11649 creditor reference ("RF18 5390 0754 7034"): RF, two check digits, up to 21 letters or digits; valid
+ * when the reference moved behind its first four characters, letters as 10..35, is 1 modulo 97 (as in IBANs).
+ */
+export function isValidCreditorReference(text: string): boolean {
+  const compact = text.replace(/\s+/g, '').toUpperCase();
+  if (!/^RF\d{2}[A-Z0-9]{1,21}$/.test(compact)) return false;
+  const digits = [...`${compact.slice(4)}${compact.slice(0, 4)}`]
+    .map((c) => (c >= 'A' ? String(c.charCodeAt(0) - 55) : c))
+    .join('');
+  return BigInt(digits) % 97n === 1n;
+}

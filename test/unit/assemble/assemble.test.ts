@@ -217,4 +217,10 @@ describe('assemble', () => {
       expect.objectContaining({ rule: 'INVEX-IBAN-CHECKSUM', status: 'fail' }),
     );
   });
+
+  it('completes a creditor reference (ISO 11649) cut short, by its check digits', () => {
+    const d = page(['Referenz RF18 5390 0754 7034']);
+    const o = assemble(d, [span(d, 'payment_reference', 0, ['RF18', '5390', '0754'])]);
+    expect(o.fields.payment_reference?.value).toBe('RF18 5390 0754 7034');
+  });
 });

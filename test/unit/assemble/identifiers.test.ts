@@ -37,3 +37,14 @@ describe('identifier checks', () => {
     expect(checkVatId(text)).toMatchObject({ valid, country });
   });
 });
+
+describe('isValidCreditorReference (ISO 11649)', () => {
+  it('accepts valid references with or without spaces and rejects a changed digit or a cut', async () => {
+    const { isValidCreditorReference } = await import('../../../src/assemble/normalize/identifiers.js');
+    expect(isValidCreditorReference('RF18 5390 0754 7034')).toBe(true);
+    expect(isValidCreditorReference('RF18539007547034')).toBe(true);
+    expect(isValidCreditorReference('RF18 5390 0754 7035')).toBe(false);
+    expect(isValidCreditorReference('RF18 5390 0754')).toBe(false);
+    expect(isValidCreditorReference('INV-2024-17')).toBe(false);
+  });
+});

@@ -110,4 +110,23 @@ describe('mergeStackedSpans', () => {
     const out = assemble(d, pieces);
     expect(out.fields.supplier_address?.value).toBe('510 Buford Mead, New Batz-DuBuqueford, SK72 32L');
   });
+
+  it('does not join a centred line under a centred shop name (a company number tagged with it)', () => {
+    const words: Word[] = [
+      { text: 'AEON', bbox: [0.35, 0.1, 0.45, 0.112], confidence: 1, line: 0 },
+      { text: 'CO.', bbox: [0.46, 0.1, 0.52, 0.112], confidence: 1, line: 0 },
+      { text: 'BHD', bbox: [0.53, 0.1, 0.65, 0.112], confidence: 1, line: 0 },
+      { text: '(126926-H)', bbox: [0.42, 0.115, 0.58, 0.127], confidence: 1, line: 1 },
+    ];
+    const d: DocumentWords = {
+      id: `sha256:${'0'.repeat(64)}`,
+      mediaType: 'image/jpeg',
+      pages: [{ number: 1, width: 595, height: 842, unit: 'px', source: 'ocr', rotation: 0, words }],
+    };
+    const pieces: NerSpan[] = [
+      { field: 'supplier_name', score: 0.9, page: 1, wordIndices: [0, 1, 2] },
+      { field: 'supplier_name', score: 0.5, page: 1, wordIndices: [3] },
+    ];
+    expect(mergeStackedSpans(d, pieces)).toHaveLength(2);
+  });
 });

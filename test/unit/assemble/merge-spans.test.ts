@@ -25,6 +25,11 @@ function header(): DocumentWords {
       line++;
     }
   });
+  return docOf(words);
+}
+
+/** One text-layer page holding `words`. */
+function docOf(words: Word[]): DocumentWords {
   return {
     id: `sha256:${'0'.repeat(64)}`,
     mediaType: 'application/pdf',
@@ -97,11 +102,7 @@ describe('mergeStackedSpans', () => {
       { text: 'SK72', bbox: [0.79, 0.13, 0.84, 0.142], confidence: 1, line: 2 },
       { text: '32L', bbox: [0.85, 0.13, 0.9, 0.142], confidence: 1, line: 2 },
     ];
-    const d: DocumentWords = {
-      id: `sha256:${'0'.repeat(64)}`,
-      mediaType: 'application/pdf',
-      pages: [{ number: 1, width: 595, height: 842, unit: 'pt', source: 'text', rotation: 0, words }],
-    };
+    const d = docOf(words);
     const pieces: NerSpan[] = [
       [0, 1, 2],
       [3, 4],
@@ -118,11 +119,7 @@ describe('mergeStackedSpans', () => {
       { text: 'BHD', bbox: [0.53, 0.1, 0.65, 0.112], confidence: 1, line: 0 },
       { text: '(126926-H)', bbox: [0.42, 0.115, 0.58, 0.127], confidence: 1, line: 1 },
     ];
-    const d: DocumentWords = {
-      id: `sha256:${'0'.repeat(64)}`,
-      mediaType: 'image/jpeg',
-      pages: [{ number: 1, width: 595, height: 842, unit: 'px', source: 'ocr', rotation: 0, words }],
-    };
+    const d = docOf(words);
     const pieces: NerSpan[] = [
       { field: 'supplier_name', score: 0.9, page: 1, wordIndices: [0, 1, 2] },
       { field: 'supplier_name', score: 0.5, page: 1, wordIndices: [3] },

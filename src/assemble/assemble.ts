@@ -3,6 +3,8 @@
  * Pure: no I/O. Confidence per field = model score × OCR reliability, then moved by the checks that
  * touch the field (a passed arithmetic rule raises it, a failed check or an ambiguous reading lowers it).
  */
+
+import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
@@ -127,6 +129,26 @@ function currencyField(
   };
 }
 
+// A total found by its label alone, not by the model: below any model-tagged value until calibration says more.
+const KEYWORD_TOTAL_SCORE = 0.5;
+
+/** The amount beside the strongest total label ("TOTAL 9.00"), last page first: the labeler's own evidence. */
+function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | undefined {
+  for (const page of [...doc.pages].reverse()) {
+    const best = keywordAmounts(page.words, 'total_amount')[0];
+    if (!best) continue;
+    const span = {
+      field: 'total_amount',
+      score: KEYWORD_TOTAL_SCORE,
+      page: page.number,
+      wordIndices: [best.index],
+    };
+    const c = toCandidate(doc, span, ev);
+    if (c) return c;
+  }
+  return undefined;
+}
+
 export interface AssembleOptions {
   /** Maps the final confidences to measured accuracy (calibration.json of the model); none: raw confidences. */
   calibration?: Pick<Calibration, 'maps'>;
@@ -147,6 +169,18 @@ export function assemble(
 
   // Totals: chosen together by arithmetic.
   const pick = chooseTotals(groups);
+  if (!pick.total_amount && !(pick.subtotal_amount && pick.tax_amount)) {
+    const found = totalByKeyword(doc, ev);
+    if (found) {
+      pick.total_amount = found;
+      rules.push({
+        rule: 'INVEX-TOTAL-BY-KEYWORD',
+        status: 'warn',
+        message: `the model tagged no total; ${found.value} is the amount printed beside a total label`,
+        fields: ['total_amount'],
+      });
+    }
+  }
   if (pick.total_amount && !pick.subtotal_amount && !pick.tax_amount) {
     const done = completeSubtotalAndTax(doc, pick.total_amount, ev.decimalSeparator);
     if (done) {

@@ -624,6 +624,24 @@ function candidates(layout: Layout, field: string, value: string, page: number, 
   return kept;
 }
 
+/**
+ * Money amounts on a page with a label of `field` beside or above them ("TOTAL 9.00"), best prior first: the
+ * same keyword evidence the labeler uses, for the assembler to fall back on when the model tagged no total.
+ */
+export function keywordAmounts(
+  words: Word[],
+  field: string,
+): { index: number; prior: number; keyword: number }[] {
+  const layout = layoutOf(words);
+  const out: { index: number; prior: number; keyword: number }[] = [];
+  words.forEach((w, index) => {
+    if (!/^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?$/.test(w.text)) return;
+    const { prior, keyword } = priorOf(layout, field, [index], 0, 1);
+    if (keyword >= KEYWORD_PRIOR) out.push({ index, prior, keyword });
+  });
+  return out.sort((x, y) => y.prior - x.prior || x.index - y.index);
+}
+
 /** Every distinct occurrence of `value` among `words`, best first. */
 export function matchValue(words: Word[], field: string, value: string): FieldMatch[] {
   return candidates(layoutOf(words), field, value, 0, 1);

@@ -223,4 +223,14 @@ describe('assemble', () => {
     const o = assemble(d, [span(d, 'payment_reference', 0, ['RF18', '5390', '0754'])]);
     expect(o.fields.payment_reference?.value).toBe('RF18 5390 0754 7034');
   });
+
+  it('falls back on the amount beside a total label when the model tagged no total, and says so', () => {
+    const d = page(['Nasi Lemak 9.00', 'TOTAL 9.00', 'CASH 10.00', 'CHANGE 1.00']);
+    const o = assemble(d, []);
+    expect(o.fields.total_amount).toMatchObject({ value: '9.00' });
+    expect(o.fields.total_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.1);
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTAL-BY-KEYWORD', status: 'warn' }),
+    );
+  });
 });

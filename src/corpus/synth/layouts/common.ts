@@ -20,7 +20,7 @@ import {
 } from '../formats.js';
 import type { Invoice, Item, Party } from '../invoice.js';
 import type { Rng } from '../rng.js';
-import { type LabelKey, VOCAB } from '../vocab.js';
+import { type LabelKey, type Lang, VOCAB } from '../vocab.js';
 
 export interface Style {
   size: number;
@@ -992,14 +992,7 @@ export function notes(ctx: Ctx, x: number, y: number, width: number, o: { terms?
     });
   }
   if (inv.reverseCharge) {
-    const txt = {
-      en: 'Reverse charge: VAT to be accounted for by the recipient.',
-      de: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge).',
-      fr: 'Autoliquidation de la TVA par le preneur.',
-      es: 'Inversión del sujeto pasivo.',
-      it: 'Inversione contabile (reverse charge).',
-      nl: 'Btw verlegd naar afnemer.',
-    }[inv.locale.lang];
+    const txt = reverseChargeText(inv.locale.lang);
     for (const line of c.wrap(txt, width, st.small)) {
       c.text(line, x, yy, { size: st.small, color: st.muted });
       yy += st.small * st.leading;
@@ -1096,4 +1089,16 @@ export function footerHeight(
   const gap = size * 1.5;
   const colW = (x1 - x0 - gap * (used.length - 1)) / used.length;
   return Math.max(...used.map((col) => measureRows(ctx, col, colW, size))) + size * 2;
+}
+
+/** The reverse-charge note every family prints for an intra-EU B2B invoice without VAT. */
+export function reverseChargeText(lang: Lang): string {
+  return {
+    en: 'Reverse charge: VAT to be accounted for by the recipient.',
+    de: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge).',
+    fr: 'Autoliquidation de la TVA par le preneur.',
+    es: 'Inversión del sujeto pasivo.',
+    it: 'Inversione contabile (reverse charge).',
+    nl: 'Btw verlegd naar afnemer.',
+  }[lang];
 }

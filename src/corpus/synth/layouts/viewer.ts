@@ -17,6 +17,7 @@ import {
   pickColumns,
   put,
   rateText,
+  reverseChargeText,
   titleVal,
   V,
   type Val,
@@ -580,17 +581,6 @@ function draw(ctx: Ctx): void {
     const txt = w.page.replace('{n}', String(p + 1)).replace('{m}', String(total));
     c.text(txt, fx, H - 35, { size: size * 0.85, color: '#555555', align });
   }
-}
-
-function reverseChargeText(lang: Lang): string {
-  return {
-    en: 'Reverse charge: VAT to be accounted for by the recipient.',
-    de: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge).',
-    fr: 'Autoliquidation de la TVA par le preneur.',
-    es: 'Inversión del sujeto pasivo.',
-    it: 'Inversione contabile (reverse charge).',
-    nl: 'Btw verlegd naar afnemer.',
-  }[lang];
 }
 
 export const viewer: Family = {

@@ -2,7 +2,7 @@
  * The stage order, in one place: ingest → ocr → ner → assemble (→ deliver, in the service).
  * Each stage is a plain async function; the CLI calls them in-process, the service runs them as workers.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assemble } from './assemble/assemble.js';
 import { type Calibration, CalibrationSchema } from './assemble/calibrate.js';
@@ -12,6 +12,7 @@ import { assertValidInvoice } from './assemble/validate.js';
 import { config } from './config.js';
 import { defaultIngestOptions, type IngestOptions, ingestBytes, readInput } from './document/ingest.js';
 import { InvexError } from './errors.js';
+import { readJson } from './ner/model.js';
 import { closeNer, defaultModelDir, type NerOptions, type NerResult, runNer } from './ner/ner.js';
 import { ocrDocument } from './ocr/ocr.js';
 import { closeOcr } from './ocr/tesseract.js';
@@ -41,7 +42,7 @@ export function calibrationFor(modelDir: string | undefined, modelSha: string): 
   if (!calibrations.has(key)) {
     let cal: Calibration | undefined;
     if (existsSync(path)) {
-      const parsed = CalibrationSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      const parsed = CalibrationSchema.safeParse(readJson<unknown>(path));
       if (!parsed.success) throw new InvexError('INVEX_E_MODEL_MISSING', `${path}: not a calibration file`);
       if (parsed.data.model_sha256 === modelSha) cal = parsed.data;
     }

@@ -113,6 +113,9 @@ describe('calibrationFor (pipeline)', () => {
       writeFileSync(join(dir, 'calibration.json'), JSON.stringify({ version: 2 }));
       await closePipeline(); // clears the per-process cache
       expect(() => calibrationFor(dir, 'aaa')).toThrow(/not a calibration file/);
+      writeFileSync(join(dir, 'calibration.json'), '{ not json');
+      await closePipeline();
+      expect(() => calibrationFor(dir, 'aaa')).toThrow(/cannot read/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

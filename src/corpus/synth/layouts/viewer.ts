@@ -329,12 +329,16 @@ function draw(ctx: Ctx): void {
   const maxY = H - 55;
   const colon = rng.chance(0.85) ? ':' : '';
   const cap = (s: string) => `${s}${colon}`;
-  // Document-wide pair style: mostly stacked, sometimes caption column, sometimes mixed with "Name: X".
+  // Document-wide pair style. The ZUGFeRD/XRechnung visualisations put captions in a column with the values beside
+  // them, so that is the most common style; stacked and mixed ("Name: X" inline, the rest stacked) keep variety.
   const mode = rng.weighted([
-    ['stacked', 6],
-    ['cols', 2],
+    ['stacked', 3],
+    ['cols', 5],
     ['mixed', 2],
   ] as const);
+  // Those visualisations centre a wrapped value on its caption ("MVM Musterhafter" above "Name:", the rest beside
+  // it), so the caption's row holds the value's second line, not its first.
+  const centreWrapped = mode === 'cols' && rng.chance(0.5);
   const capBold = rng.chance(0.3);
   const capColor = rng.pick(['#000000', '#444444', '#666666']);
   const sectionRule = rng.chance(0.4);
@@ -348,8 +352,10 @@ function draw(ctx: Ctx): void {
     y = top;
   };
 
-  // Caption column for 'cols': wide enough for most captions, capped at 40% of the width.
-  const colW = Math.min(width * 0.4, c.widthOf(cap(w.sumItems), size, capBold) + gap * 2);
+  // Caption column for 'cols': wide enough for most captions, sometimes much wider (the visualisations put values at
+  // about 40% of the width, far from their captions), capped at 45% of the width.
+  const colMin = c.widthOf(cap(w.sumItems), size, capBold) + gap * 2;
+  const colW = Math.min(width * 0.45, rng.chance(0.5) ? colMin : rng.float(colMin, width * 0.45));
 
   const layoutPair = (p: Pair): { inline: boolean; vx: number; lines: string[]; h: number } => {
     const capW = c.widthOf(p.cap, size, capBold) + gap;
@@ -357,8 +363,10 @@ function draw(ctx: Ctx): void {
     const wantInline = mode === 'cols' || (mode === 'mixed' && rng.chance(0.5));
     const vx = mode === 'cols' ? m + Math.max(colW, capW) : m + capW;
     const fits = src.every((l) => c.widthOf(l, size) <= W - m - vx);
-    if (wantInline && fits && vx - m < width * 0.5) {
-      return { inline: true, vx, lines: [...src], h: src.length * lead };
+    if (wantInline && vx - m < width * 0.5 && (fits || mode === 'cols')) {
+      // A caption column wraps a long value inside the value column ("MVM Musterhafter / Versicherungsverein …").
+      const lines = fits ? [...src] : src.flatMap((l) => c.wrap(l, W - m - vx, size));
+      return { inline: true, vx, lines, h: lines.length * lead };
     }
     const lines = src.flatMap((l) => c.wrap(l, width, size));
     return { inline: false, vx: m, lines, h: (lines.length + 1) * lead };
@@ -367,15 +375,17 @@ function draw(ctx: Ctx): void {
   const drawPair = (p: Pair) => {
     const l = layoutPair(p);
     if (y + l.h > maxY) newPage();
-    c.text(p.cap, m, y, { size: fitSize(ctx, p.cap, width, size, capBold), bold: capBold, color: capColor });
+    const above = l.inline && centreWrapped ? Math.floor((l.lines.length - 1) / 2) * lead : 0;
     let vy = l.inline ? y : y + lead;
+    y += above;
+    c.text(p.cap, m, y, { size: fitSize(ctx, p.cap, width, size, capBold), bold: capBold, color: capColor });
     const tag = p.v.field ? c.entity(p.v.field as FieldName, p.v.value, p.v.item) : undefined;
     for (const line of l.lines) {
       const s = fitSize(ctx, line, W - m - l.vx, size, false);
       c.text(line, l.vx, vy, tag ? { size: s, tag } : { size: s });
       vy += lead;
     }
-    y += l.h + size * 0.25;
+    y += l.h - above + size * 0.25;
   };
 
   const titleH = size * 1.2 * 1.6;

@@ -16,6 +16,7 @@ BBOX_SCALE = 1000
 # 2D relative-position buckets per axis side: signed log scale over the 0..1000 page grid (log(1 + 1000 / 4) * 2 ≈ 11).
 REL_BUCKETS = 12
 REL_UNIT = 4.0
+REL_SIDE = 2 * REL_BUCKETS + 1
 
 
 def rel_bucket_table():
@@ -108,7 +109,7 @@ class InvoiceNer(nn.Module):
         self.drop = nn.Dropout(dropout)
         # Spatial attention bias per head from the (dx, dy) bucket of each word pair (LayoutLMv2-style), shared by the
         # layers: lets the model read "the label left of this value" or "the line under 'Bill to'" directly.
-        self.rel2d = nn.Embedding((2 * REL_BUCKETS + 1) ** 2, heads) if rel2d else None
+        self.rel2d = nn.Embedding(REL_SIDE**2, heads) if rel2d else None
         # Derived from constants, so not part of the state dict (checkpoints stay interchangeable).
         self.register_buffer("rel_lut", rel_bucket_table(), persistent=False)
         self.blocks = nn.ModuleList([Block(d, heads, ff, dropout) for _ in range(layers)])
@@ -127,7 +128,19 @@ class InvoiceNer(nn.Module):
                 with torch.no_grad():
                     m.weight[m.padding_idx].zero_()
 
-    def forward(self, ngram_ids, word_ids, shape, bbox, mask):
+    def rel_pairs(self, bbox):
+        """[B,T,T] index into the rel2d table of every word pair: (dx bucket) * REL_SIDE + (dy bucket) of the centres.
+        Inference computes the same from rel2d.json in JS (src/ner/featurize.ts `relPairs`) and feeds it as `rel_pair`:
+        two T×T table lookups cost a fifth of the ONNX run, a JS loop a fraction of that."""
+        bb = bbox.long().clamp(0, BBOX_SCALE)
+        sx = bb[:, :, 0] + bb[:, :, 2]  # doubled centres, 0..2000
+        sy = bb[:, :, 1] + bb[:, :, 3]
+        off = 2 * BBOX_SCALE
+        bx = self.rel_lut[sx.unsqueeze(2) - sx.unsqueeze(1) + off]  # row i, column j: bucket of c_i - c_j
+        by = self.rel_lut[sy.unsqueeze(2) - sy.unsqueeze(1) + off]
+        return bx * REL_SIDE + by
+
+    def forward(self, ngram_ids, word_ids, shape, bbox, mask, rel_pair=None):
         ng = ngram_ids.long()
         cnt = (ng > 0).sum(dim=2, keepdim=True).clamp(min=1).to(shape.dtype)
         ng_mean = self.ngram(ng).sum(dim=2) / cnt  # padding rows are zero vectors
@@ -150,12 +163,7 @@ class InvoiceNer(nn.Module):
         # Additive mask: padded keys get a large negative score (not -inf: all-padding rows stay finite).
         bias = (1.0 - mask.to(h.dtype)).unsqueeze(1).unsqueeze(2) * -1e4
         if self.rel2d is not None:
-            sx = bb[:, :, 0] + bb[:, :, 2]  # doubled centres, 0..2000
-            sy = bb[:, :, 1] + bb[:, :, 3]
-            off = 2 * BBOX_SCALE
-            bx = self.rel_lut[sx.unsqueeze(2) - sx.unsqueeze(1) + off]  # row i, column j: bucket of c_i - c_j
-            by = self.rel_lut[sy.unsqueeze(2) - sy.unsqueeze(1) + off]
-            pair = bx * (2 * REL_BUCKETS + 1) + by
+            pair = self.rel_pairs(bbox) if rel_pair is None else rel_pair.long()
             bias = bias + self.rel2d(pair).permute(0, 3, 1, 2)  # [B,T,T,H] → [B,H,T,T]
         for blk in self.blocks:
             h = blk(h, bias)
@@ -166,9 +174,24 @@ INPUT_NAMES = ["ngram_ids", "word_ids", "shape", "bbox", "mask"]
 OUTPUT_NAMES = ["logits"]
 
 
+def onnx_inputs(model: InvoiceNer, example: tuple) -> tuple[list, tuple]:
+    """Input names and example tensors of the exported graph: a rel2d model also takes `rel_pair` [B,T,T] int32."""
+    if model.rel2d is None:
+        return list(INPUT_NAMES), tuple(example)
+    with torch.no_grad():
+        pair = model.rel_pairs(example[3]).to(torch.int32)
+    return [*INPUT_NAMES, "rel_pair"], (*example, pair)
+
+
+def rel2d_table() -> dict:
+    """What the JS side needs to compute `rel_pair` exactly as `InvoiceNer.rel_pairs` does (written as rel2d.json)."""
+    return {"offset": 2 * BBOX_SCALE, "side": REL_SIDE, "lut": rel_bucket_table().tolist()}
+
+
 def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
     """ONNX, opset 14, dynamic batch and sequence axes."""
     model.eval()
+    names, example = onnx_inputs(model, example)
     # torch ≥ 2.9 defaults to the dynamo exporter; the TorchScript one gives the same graph on every version we train with.
     extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     dyn = {
@@ -177,6 +200,7 @@ def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
         "shape": {0: "batch", 1: "seq"},
         "bbox": {0: "batch", 1: "seq"},
         "mask": {0: "batch", 1: "seq"},
+        "rel_pair": {0: "batch", 1: "seq", 2: "seq"},
         "logits": {0: "batch", 1: "seq"},
     }
     with torch.no_grad():
@@ -184,9 +208,9 @@ def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
             model,
             example,
             path,
-            input_names=INPUT_NAMES,
+            input_names=names,
             output_names=OUTPUT_NAMES,
-            dynamic_axes=dyn,
+            dynamic_axes={k: v for k, v in dyn.items() if k in names or k in OUTPUT_NAMES},
             opset_version=14,
             do_constant_folding=True,
             **extra,

@@ -24,7 +24,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import INPUT_NAMES, InvoiceNer, count_params, export_onnx  # noqa: E402
+from model import InvoiceNer, count_params, export_onnx, onnx_inputs, rel2d_table  # noqa: E402
 
 MAX_ONNX_BYTES = 15_000_000  # the budget of the issue, as training/train.ts checks it
 
@@ -494,10 +494,17 @@ def main(argv=None) -> int:
     export_onnx(model, to_torch(inputs, torch.device("cpu")), onnx_path)
     with torch.no_grad():
         logits = model(*to_torch(inputs, torch.device("cpu"))).numpy()
+    names, feeds = onnx_inputs(model, to_torch(inputs, torch.device("cpu")))
+    rel_path = os.path.join(args.out, "rel2d.json")
+    if model.rel2d is not None:
+        with open(rel_path, "w") as fh:
+            json.dump(rel2d_table(), fh)
+    elif os.path.exists(rel_path):
+        os.remove(rel_path)  # left by an earlier rel2d run in the same folder
     check_dir = os.path.join(args.out, "check")
     os.makedirs(check_dir, exist_ok=True)
     check = {"inputs": {}, "logits": {"file": "logits.f32", "shape": list(logits.shape)}}
-    for name, arr in zip(INPUT_NAMES, inputs):
+    for name, arr in zip(names, [t.numpy() for t in feeds]):
         arr.tofile(os.path.join(check_dir, f"{name}.bin"))
         check["inputs"][name] = {"file": f"{name}.bin", "dtype": "float32" if arr.dtype == np.float32 else "int32", "shape": list(arr.shape)}
     logits.astype(np.float32).tofile(os.path.join(check_dir, "logits.f32"))

@@ -15,6 +15,8 @@ import {
   featurizePage,
   mergeWindowLogits,
   type PageContext,
+  type Rel2dTable,
+  relPairs,
   SHAPE_FEATURES,
   windowBatch,
   windowSpans,
@@ -52,6 +54,8 @@ export interface NerModel {
 export interface FeaturizerFile {
   featurizer: FeaturizerConfig;
   shapeFeatureNames: readonly string[];
+  /** Present for models whose graph takes `rel_pair` (2D relative-position attention bias). */
+  rel2d?: Rel2dTable;
 }
 
 export function readJson<T>(path: string): T {
@@ -78,6 +82,7 @@ export class InvexModel implements NerModel {
     readonly labels: readonly string[],
     readonly cfg: FeaturizerConfig,
     private readonly session: OnnxSession,
+    private readonly rel2d: Rel2dTable | undefined,
   ) {}
 
   static async load(dir: string, threads?: number): Promise<InvexModel> {
@@ -101,7 +106,8 @@ export class InvexModel implements NerModel {
       sha256: sha256File(onnxPath),
     };
     const session = await loadSession(onnxPath, threads === undefined ? {} : { threads });
-    return new InvexModel(abs, info, labels, cfg, session);
+    const rel2d = session.inputs.some((i) => i.name === 'rel_pair') ? checkRel2d(abs, fz.rel2d) : undefined;
+    return new InvexModel(abs, info, labels, cfg, session, rel2d);
   }
 
   async predictPage(words: readonly FeatWord[], ctx: PageContext): Promise<PagePrediction> {
@@ -117,6 +123,9 @@ export class InvexModel implements NerModel {
       shape: { type: 'float32', data: b.shape, dims: [b.batch, b.seq, this.cfg.shapeFeatures] },
       bbox: { type: 'int32', data: b.bbox, dims: [b.batch, b.seq, 6] },
       mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
+      ...(this.rel2d && {
+        rel_pair: { type: 'int32', data: relPairs(b, this.rel2d), dims: [b.batch, b.seq, b.seq] },
+      }),
     });
     const logits = out.logits;
     if (!logits || logits.dims[2] !== C) {
@@ -125,4 +134,22 @@ export class InvexModel implements NerModel {
     const merged = mergeWindowLogits(fp.length, spans, logits.data, b.seq, C);
     return { order: fp.order, probs: softmaxRows(merged, fp.length, C) };
   }
+}
+
+/** The rel2d table a `rel_pair` model needs, checked: a bad one would silently skew every attention bias. */
+function checkRel2d(dir: string, rel: Rel2dTable | undefined): Rel2dTable {
+  const ok =
+    rel !== undefined &&
+    Number.isInteger(rel.offset) &&
+    Number.isInteger(rel.side) &&
+    Array.isArray(rel.lut) &&
+    rel.lut.length === 2 * rel.offset + 1 &&
+    rel.lut.every((v) => Number.isInteger(v) && v >= 0 && v < rel.side);
+  if (!ok) {
+    throw new InvexError(
+      'INVEX_E_MODEL_MISSING',
+      `${dir}: model.onnx takes rel_pair but featurizer.json has no valid rel2d table; re-export the model`,
+    );
+  }
+  return rel;
 }

@@ -12,10 +12,12 @@ import type { GroupedEntity } from '../../../src/ner/decode.js';
 import {
   DEFAULT_FEATURIZER_CONFIG as CFG,
   featurizePage,
+  relPairs,
   windowBatch,
   windowSpans,
 } from '../../../src/ner/featurize.js';
 import { FIELD_NAMES, LABELS } from '../../../src/ner/labels.js';
+import type { FeaturizerFile } from '../../../src/ner/model.js';
 import { closeNer, runNer } from '../../../src/ner/ner.js';
 import { loadSession } from '../../../src/ner/onnx.js';
 import type { DocumentWords } from '../../../src/types.js';
@@ -75,7 +77,16 @@ describe('smoke training', () => {
 
   it('runs in onnxruntime-node with dynamic batch and sequence axes', async () => {
     const session = await loadSession(join(outDir, 'model.onnx'));
-    expect(session.inputs.map((i) => i.name)).toEqual(['ngram_ids', 'word_ids', 'shape', 'bbox', 'mask']);
+    expect(session.inputs.map((i) => i.name)).toEqual([
+      'ngram_ids',
+      'word_ids',
+      'shape',
+      'bbox',
+      'mask',
+      'rel_pair',
+    ]);
+    const { rel2d } = JSON.parse(readFileSync(join(outDir, 'featurizer.json'), 'utf8')) as FeaturizerFile;
+    if (!rel2d) throw new Error('featurizer.json has no rel2d table');
     const doc = makeDoc(4242, 'test', 'left', 90);
     const page = doc.pages[0] as CorpusDoc['pages'][number];
     const fp = featurizePage(page.words, { pageIndex: 0, pageCount: doc.pages.length }, CFG);
@@ -88,8 +99,28 @@ describe('smoke training', () => {
       shape: { type: 'float32', data: b.shape, dims: [b.batch, b.seq, CFG.shapeFeatures] },
       bbox: { type: 'int32', data: b.bbox, dims: [b.batch, b.seq, 6] },
       mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
+      rel_pair: { type: 'int32', data: relPairs(b, rel2d), dims: [b.batch, b.seq, b.seq] },
     });
     expect(out.logits?.dims).toEqual([spans.length, CFG.window, LABELS.length]);
+  });
+
+  it('computes rel_pair in JS exactly as torch does', () => {
+    const check = join(root, 'work', 'check');
+    const spec = JSON.parse(readFileSync(join(check, 'check.json'), 'utf8')) as {
+      inputs: Record<string, { file: string; shape: number[] }>;
+    };
+    const ints = (name: string) => {
+      const buf = readFileSync(join(check, spec.inputs[name]?.file ?? ''));
+      return new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    };
+    const [batch, seq] = spec.inputs.bbox?.shape ?? [];
+    const { rel2d } = JSON.parse(readFileSync(join(outDir, 'featurizer.json'), 'utf8')) as FeaturizerFile;
+    if (!rel2d || batch === undefined || seq === undefined) throw new Error('no rel2d table or check batch');
+    const fromTorch = ints('rel_pair');
+    expect(fromTorch.length).toBe(batch * seq * seq);
+    // Words at many distances: a check batch of real windows covers most buckets of both axes.
+    expect(new Set(fromTorch).size).toBeGreaterThan(50);
+    expect(relPairs({ batch, seq, bbox: ints('bbox') }, rel2d)).toEqual(fromTorch);
   });
 
   it('loads through runNer: entities per page, with the model sha256', async () => {

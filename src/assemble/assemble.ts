@@ -10,7 +10,7 @@ import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
 import { completeSubtotalAndTax } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
-import { mergeStackedSpans } from './merge-spans.js';
+import { completeNameRuns, mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
 import {
   type Chosen,
@@ -159,7 +159,7 @@ export function assemble(
   spans: readonly NerSpan[],
   opts: AssembleOptions = {},
 ): Assembled {
-  const merged = mergeStackedSpans(doc, spans);
+  const merged = mergeStackedSpans(doc, completeNameRuns(doc, spans));
   const ev = gatherEvidence(doc, merged);
   const cands = merged.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);
   const groups = byField(cands.filter((c) => !c.field.startsWith('item_')));

@@ -103,3 +103,57 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
   }
   return out;
 }
+
+/** Fields whose value is a whole printed run of words: a letterhead's or address block's name line. */
+const LINE_FIELDS = new Set(['supplier_name', 'customer_name']);
+// Words of one run are at most this many word heights apart; a wider gap is a column break.
+const MAX_RUN_GAP = 1.2;
+// A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-") or a number ends a run: the words a name
+// shares its line with are mostly a registration number ("AEON CO. (M) BHD (126926-H)"), a phone or a date.
+const RUN_STOP = /:$|^[^\p{L}\p{N}]+$|\p{N}/u;
+
+/**
+ * Widens a name span to the whole run of words it sits in on its line. The model often tags only part of a
+ * name ("Industrieservice GmbH" of "ELEKTRON Industrieservice GmbH", "SDN BHD" of "PASARAYA BORONG PINTAR SDN
+ * BHD"): names are printed as one run, and the parts it leaves out are the rarer words. A run stops at a column
+ * gap, a caption, a separator, or a word that another span holds.
+ */
+export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  const held = new Set(spans.flatMap((s) => s.wordIndices.map((i) => `${s.page}|${i}`)));
+  return spans.map((s) => {
+    const words = doc.pages[s.page - 1]?.words;
+    if (!LINE_FIELDS.has(s.field) || !words || s.wordIndices.length === 0) return s;
+    const added = new Set<number>();
+    for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
+      const run = words
+        .map((w, i) => ({ w, i }))
+        .filter((x) => x.w.line === line)
+        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
+      const inSpan = run.map((x) => s.wordIndices.includes(x.i));
+      const first = inSpan.indexOf(true);
+      const last = inSpan.lastIndexOf(true);
+      const joins = (a: Word, b: Word, next: { w: Word; i: number }) => {
+        const h = Math.max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]);
+        return (
+          b.bbox[0] - a.bbox[2] <= MAX_RUN_GAP * h &&
+          !RUN_STOP.test(next.w.text) &&
+          !held.has(`${s.page}|${next.i}`)
+        );
+      };
+      for (let k = first - 1; k >= 0; k--) {
+        const cur = run[k] as { w: Word; i: number };
+        if (!joins(cur.w, (run[k + 1] as { w: Word }).w, cur)) break;
+        added.add(cur.i);
+      }
+      for (let k = last + 1; k < run.length; k++) {
+        const cur = run[k] as { w: Word; i: number };
+        if (!joins((run[k - 1] as { w: Word }).w, cur.w, cur)) break;
+        added.add(cur.i);
+      }
+    }
+    if (added.size === 0) return s;
+    // A word between two pieces of one name goes to the first piece only, or the re-joined name repeats it.
+    for (const i of added) held.add(`${s.page}|${i}`);
+    return { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
+  });
+}

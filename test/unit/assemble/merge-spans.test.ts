@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/assemble/assemble.js';
-import { mergeStackedSpans } from '../../../src/assemble/merge-spans.js';
+import { completeNameRuns, mergeStackedSpans } from '../../../src/assemble/merge-spans.js';
 import type { NerSpan } from '../../../src/assemble/types.js';
 import type { DocumentWords, Word } from '../../../src/types.js';
 
@@ -125,5 +125,73 @@ describe('mergeStackedSpans', () => {
       { field: 'supplier_name', score: 0.5, page: 1, wordIndices: [3] },
     ];
     expect(mergeStackedSpans(d, pieces)).toHaveLength(2);
+  });
+});
+
+/** Rows of [text, x] runs; words of a run 0.01 apart, 0.012 per character, one line index per row. */
+function rowsDoc(rows: [string, number][][]): DocumentWords {
+  const words: Word[] = [];
+  rows.forEach((runs, line) => {
+    const y = 0.1 + line * 0.03;
+    for (const [text, x0] of runs) {
+      let x = x0;
+      for (const t of text.split(' ')) {
+        const x1 = x + t.length * 0.012;
+        words.push({ text: t, bbox: [x, y, x1, y + 0.012], confidence: 1, line });
+        x = x1 + 0.004;
+      }
+    }
+  });
+  return docOf(words);
+}
+
+const span = (doc: DocumentWords, field: string, texts: string[]): NerSpan => ({
+  field,
+  score: 0.9,
+  page: 1,
+  wordIndices: indices(doc, texts),
+});
+
+const textOf = (doc: DocumentWords, s: NerSpan) =>
+  s.wordIndices.map((i) => doc.pages[0]?.words[i]?.text).join(' ');
+
+describe('completeNameRuns', () => {
+  it('widens a name to its run of words, not across the caption column', () => {
+    const doc = rowsDoc([
+      [
+        ['Name:', 0.05],
+        ['ELEKTRON Industrieservice GmbH', 0.4],
+      ],
+    ]);
+    const [out] = completeNameRuns(doc, [span(doc, 'supplier_name', ['Industrieservice', 'GmbH'])]);
+    expect(textOf(doc, out as NerSpan)).toBe('ELEKTRON Industrieservice GmbH');
+  });
+
+  it('stops at a caption, a separator and a number on the same run', () => {
+    const doc = rowsDoc([[['Bill to: Acme Trading Ltd · Reg. 126926-H', 0.05]]]);
+    const [out] = completeNameRuns(doc, [span(doc, 'customer_name', ['Trading'])]);
+    expect(textOf(doc, out as NerSpan)).toBe('Acme Trading Ltd');
+    const shop = rowsDoc([[['AEON CO. (M) BHD (126926-H)', 0.05]]]);
+    const [aeon] = completeNameRuns(shop, [span(shop, 'supplier_name', ['BHD'])]);
+    expect(textOf(shop, aeon as NerSpan)).toBe('AEON CO. (M) BHD');
+  });
+
+  it('gives an untagged word between two pieces of a name to one of them only', () => {
+    const doc = rowsDoc([[['GARDENIA BAKERIES (KL) SDN BHD', 0.05]]]);
+    const pieces = [
+      span(doc, 'supplier_name', ['GARDENIA', 'BAKERIES']),
+      span(doc, 'supplier_name', ['SDN', 'BHD']),
+    ];
+    expect(completeNameRuns(doc, pieces).map((s) => textOf(doc, s))).toEqual([
+      'GARDENIA BAKERIES (KL)',
+      'SDN BHD',
+    ]);
+    expect(assemble(doc, pieces).fields.supplier_name?.value).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+  });
+
+  it('leaves other fields alone', () => {
+    const doc = rowsDoc([[['Hauptstraße 5 Berlin', 0.05]]]);
+    const s = span(doc, 'supplier_address', ['Hauptstraße']);
+    expect(completeNameRuns(doc, [s])).toEqual([s]);
   });
 });

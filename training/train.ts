@@ -6,14 +6,14 @@
  *                    [--max-docs N] [--arrays-only] [-- extra train.py flags]
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { config } from '../src/config.js';
 import { InvexError } from '../src/errors.js';
 import { type ArraysHeader, exportArrays } from '../src/ner/export-arrays.js';
-import { type Rel2dTable, SHAPE_FEATURES } from '../src/ner/featurize.js';
+import { SHAPE_FEATURES } from '../src/ner/featurize.js';
 import type { FeaturizerFile } from '../src/ner/model.js';
 import { closeSessions, loadSession, type TensorData } from '../src/ner/onnx.js';
 
@@ -159,9 +159,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   copyFileSync(join(opts.workDir, 'model.onnx'), join(opts.outDir, 'model.onnx'));
   writeFileSync(join(opts.outDir, 'labels.json'), `${JSON.stringify(header.labels, null, 1)}\n`);
   const fz: FeaturizerFile = { featurizer: header.featurizer, shapeFeatureNames: SHAPE_FEATURES };
-  // A rel2d model's graph takes rel_pair, computed at inference from the table train.py wrote.
+  // A rel2d model's graph takes rel_pair, computed at inference from the bucket table train.py wrote.
   const relPath = join(opts.workDir, 'rel2d.json');
-  if (existsSync(relPath)) fz.rel2d = JSON.parse(readFileSync(relPath, 'utf8')) as Rel2dTable;
+  if (existsSync(relPath)) copyFileSync(relPath, join(opts.outDir, 'rel2d.json'));
+  else rmSync(join(opts.outDir, 'rel2d.json'), { force: true });
   writeFileSync(join(opts.outDir, 'featurizer.json'), `${JSON.stringify(fz, null, 2)}\n`);
   const py = JSON.parse(readFileSync(join(opts.workDir, 'training.json'), 'utf8')) as Record<string, unknown>;
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -54,8 +54,6 @@ export interface NerModel {
 export interface FeaturizerFile {
   featurizer: FeaturizerConfig;
   shapeFeatureNames: readonly string[];
-  /** Present for models whose graph takes `rel_pair` (2D relative-position attention bias). */
-  rel2d?: Rel2dTable;
 }
 
 export function readJson<T>(path: string): T {
@@ -106,7 +104,10 @@ export class InvexModel implements NerModel {
       sha256: sha256File(onnxPath),
     };
     const session = await loadSession(onnxPath, threads === undefined ? {} : { threads });
-    const rel2d = session.inputs.some((i) => i.name === 'rel_pair') ? checkRel2d(abs, fz.rel2d) : undefined;
+    // A graph with a rel_pair input (2D relative-position bias) needs the bucket table it was trained with.
+    const rel2d = session.inputs.some((i) => i.name === 'rel_pair')
+      ? checkRel2d(abs, readJson<Rel2dTable>(join(abs, 'rel2d.json')))
+      : undefined;
     return new InvexModel(abs, info, labels, cfg, session, rel2d);
   }
 
@@ -137,9 +138,8 @@ export class InvexModel implements NerModel {
 }
 
 /** The rel2d table a `rel_pair` model needs, checked: a bad one would silently skew every attention bias. */
-function checkRel2d(dir: string, rel: Rel2dTable | undefined): Rel2dTable {
+function checkRel2d(dir: string, rel: Rel2dTable): Rel2dTable {
   const ok =
-    rel !== undefined &&
     Number.isInteger(rel.offset) &&
     Number.isInteger(rel.side) &&
     Array.isArray(rel.lut) &&
@@ -148,7 +148,7 @@ function checkRel2d(dir: string, rel: Rel2dTable | undefined): Rel2dTable {
   if (!ok) {
     throw new InvexError(
       'INVEX_E_MODEL_MISSING',
-      `${dir}: model.onnx takes rel_pair but featurizer.json has no valid rel2d table; re-export the model`,
+      `${dir}: rel2d.json is not a valid bucket table for model.onnx's rel_pair input; re-export the model`,
     );
   }
   return rel;

@@ -12,12 +12,12 @@ import type { GroupedEntity } from '../../../src/ner/decode.js';
 import {
   DEFAULT_FEATURIZER_CONFIG as CFG,
   featurizePage,
+  type Rel2dTable,
   relPairs,
   windowBatch,
   windowSpans,
 } from '../../../src/ner/featurize.js';
 import { FIELD_NAMES, LABELS } from '../../../src/ner/labels.js';
-import type { FeaturizerFile } from '../../../src/ner/model.js';
 import { closeNer, runNer } from '../../../src/ner/ner.js';
 import { loadSession } from '../../../src/ner/onnx.js';
 import type { DocumentWords } from '../../../src/types.js';
@@ -62,7 +62,7 @@ function asDocument(doc: CorpusDoc): DocumentWords {
 
 describe('smoke training', () => {
   it('writes the model files, within budget, with ONNX matching torch', () => {
-    for (const f of ['model.onnx', 'labels.json', 'featurizer.json', 'training.json']) {
+    for (const f of ['model.onnx', 'labels.json', 'featurizer.json', 'training.json', 'rel2d.json']) {
       expect(existsSync(join(outDir, f))).toBe(true);
     }
     expect(result.onnxCheck.ok).toBe(true);
@@ -85,8 +85,7 @@ describe('smoke training', () => {
       'mask',
       'rel_pair',
     ]);
-    const { rel2d } = JSON.parse(readFileSync(join(outDir, 'featurizer.json'), 'utf8')) as FeaturizerFile;
-    if (!rel2d) throw new Error('featurizer.json has no rel2d table');
+    const rel2d = JSON.parse(readFileSync(join(outDir, 'rel2d.json'), 'utf8')) as Rel2dTable;
     const doc = makeDoc(4242, 'test', 'left', 90);
     const page = doc.pages[0] as CorpusDoc['pages'][number];
     const fp = featurizePage(page.words, { pageIndex: 0, pageCount: doc.pages.length }, CFG);
@@ -114,8 +113,8 @@ describe('smoke training', () => {
       return new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     };
     const [batch, seq] = spec.inputs.bbox?.shape ?? [];
-    const { rel2d } = JSON.parse(readFileSync(join(outDir, 'featurizer.json'), 'utf8')) as FeaturizerFile;
-    if (!rel2d || batch === undefined || seq === undefined) throw new Error('no rel2d table or check batch');
+    const rel2d = JSON.parse(readFileSync(join(outDir, 'rel2d.json'), 'utf8')) as Rel2dTable;
+    if (batch === undefined || seq === undefined) throw new Error('no check batch');
     const fromTorch = ints('rel_pair');
     expect(fromTorch.length).toBe(batch * seq * seq);
     // Words at many distances: a check batch of real windows covers most buckets of both axes.

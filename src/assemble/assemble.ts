@@ -20,6 +20,7 @@ import {
   lineSumRule,
   type Rule,
   topCandidates,
+  totalBelowAmountDue,
   totalsRules,
 } from './reconcile.js';
 import type { Invoice, InvoiceField } from './schema.js';
@@ -169,6 +170,16 @@ export function assemble(
 
   // Totals: chosen together by arithmetic.
   const pick = chooseTotals(groups);
+  const sectionTotal = totalBelowAmountDue(pick);
+  if (sectionTotal && pick.amount_due) {
+    pick.total_amount = { ...pick.amount_due, field: 'total_amount' };
+    rules.push({
+      rule: 'INVEX-TOTAL-FROM-AMOUNT-DUE',
+      status: 'warn',
+      message: `the amount due ${pick.amount_due.value} exceeds the tagged total ${sectionTotal.value} and no subtotal or tax is tagged: that total is a partial one, and the amount due is taken as the total`,
+      fields: ['total_amount'],
+    });
+  }
   if (!pick.total_amount && !(pick.subtotal_amount && pick.tax_amount)) {
     const found = totalByKeyword(doc, ev);
     if (found) {

@@ -233,4 +233,29 @@ describe('assemble', () => {
       expect.objectContaining({ rule: 'INVEX-TOTAL-BY-KEYWORD', status: 'warn' }),
     );
   });
+
+  it('takes the amount due as the total when it exceeds the tagged total and no subtotal or tax is tagged', () => {
+    const d = page(['Total 0% supplies: 39.40', 'Total 6% supplies: 13.74', 'Total Payable: 53.14']);
+    const o = assemble(d, [span(d, 'total_amount', 0, ['39.40']), span(d, 'amount_due', 2, ['53.14'])]);
+    expect(o.fields.total_amount).toMatchObject({ value: '53.14' });
+    expect(o.fields.total_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.15);
+    expect(o.fields.amount_due).toMatchObject({ value: '53.14' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTAL-FROM-AMOUNT-DUE', status: 'warn' }),
+    );
+  });
+
+  it('keeps the tagged total below the amount due when a subtotal is tagged too', () => {
+    const d = page(['Subtotal 100.00', 'Total 119.00', 'Amount due 150.00']);
+    const o = assemble(d, [
+      span(d, 'subtotal_amount', 0, ['100.00']),
+      span(d, 'total_amount', 1, ['119.00']),
+      span(d, 'amount_due', 2, ['150.00']),
+    ]);
+    expect(o.fields.total_amount).toMatchObject({ value: '119.00' });
+    expect(o.validation).not.toContainEqual(expect.objectContaining({ rule: 'INVEX-TOTAL-FROM-AMOUNT-DUE' }));
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-AMOUNT-DUE', status: 'fail' }),
+    );
+  });
 });

@@ -25,6 +25,8 @@ import {
 
 interface Words {
   heading: readonly string[];
+  /** Small print at the top of every page naming the standard and who made the rendering: {std}, {org}, {year}. */
+  banner: readonly string[];
   no: string;
   of: string;
   overview: readonly string[];
@@ -63,8 +65,36 @@ interface Words {
   page: string;
 }
 
+const E_INVOICE_STANDARDS = [
+  'ZUGFeRD 2.1',
+  'ZUGFeRD 2.2',
+  'ZUGFeRD 2.3',
+  'XRechnung 2.3',
+  'XRechnung 3.0',
+  'Factur-X 1.0',
+  'EN 16931',
+  'Peppol BIS Billing 3.0',
+  'UBL 2.1',
+  'CII D16B',
+];
+const E_INVOICE_ORGS = [
+  'FeRD',
+  'KoSIT',
+  'FNFE-MPE',
+  'OpenPeppol',
+  'CEN/TC 434',
+  'AWV',
+  'Mustermann Software GmbH',
+];
+
 const WORDS: Record<Lang, Words> = {
   de: {
+    banner: [
+      'Beispiel-Rechnungen für {std}, (c) {org} {year}',
+      'Visualisierung einer {std}-Rechnung',
+      'Erstellt aus {std}-XML, (c) {org} {year}',
+      '{std} Musterrechnung – {org}',
+    ],
     heading: [
       'Beispiel-Rechnungen',
       'XRechnung-Visualisierung',
@@ -109,6 +139,12 @@ const WORDS: Record<Lang, Words> = {
     page: 'Seite {n} von {m}',
   },
   en: {
+    banner: [
+      'Sample invoices for {std}, (c) {org} {year}',
+      'Rendered from {std} XML, (c) {org} {year}',
+      '{std} visualisation – {org}',
+      'Example invoice ({std})',
+    ],
     heading: ['Sample invoices', 'E-invoice visualisation', 'Electronic invoice', 'Invoice view'],
     no: 'No.',
     of: 'of',
@@ -148,6 +184,11 @@ const WORDS: Record<Lang, Words> = {
     page: 'Page {n} of {m}',
   },
   fr: {
+    banner: [
+      'Exemples de factures {std}, (c) {org} {year}',
+      'Visualisation {std} – {org}',
+      'Généré à partir du XML {std}',
+    ],
     heading: ['Exemples de factures', 'Visualisation Factur-X', 'Facture électronique'],
     no: 'n°',
     of: 'du',
@@ -187,6 +228,11 @@ const WORDS: Record<Lang, Words> = {
     page: 'Page {n} sur {m}',
   },
   es: {
+    banner: [
+      'Facturas de ejemplo {std}, (c) {org} {year}',
+      'Visualización {std} – {org}',
+      'Generada a partir del XML {std}',
+    ],
     heading: ['Factura electrónica', 'Visualización de factura'],
     no: 'nº',
     of: 'de',
@@ -226,6 +272,11 @@ const WORDS: Record<Lang, Words> = {
     page: 'Página {n} de {m}',
   },
   it: {
+    banner: [
+      'Fatture di esempio {std}, (c) {org} {year}',
+      'Visualizzazione {std} – {org}',
+      'Generata dal file XML {std}',
+    ],
     heading: ['Fattura elettronica', 'Visualizzazione fattura'],
     no: 'n.',
     of: 'del',
@@ -265,6 +316,11 @@ const WORDS: Record<Lang, Words> = {
     page: 'Pagina {n} di {m}',
   },
   nl: {
+    banner: [
+      'Voorbeeldfacturen {std}, (c) {org} {year}',
+      'Weergave {std} – {org}',
+      'Gegenereerd uit {std}-XML',
+    ],
     heading: ['Elektronische factuur', 'Factuurweergave'],
     no: 'nr.',
     of: 'van',
@@ -582,8 +638,20 @@ function draw(ctx: Ctx): void {
     drawTotals();
   }
 
-  // Footers once the page count is known.
+  // Footers once the page count is known; on many visualisations also a line of small print at the top naming
+  // the standard and the renderer ("Beispiel-Rechnungen für ZUGFeRD 2.2, (c) FeRD 2022").
   const total = c.pageCount;
+  const banner = rng.chance(0.5)
+    ? rng
+        .pick(w.banner)
+        .replace('{std}', rng.pick(E_INVOICE_STANDARDS))
+        .replace('{org}', rng.pick(E_INVOICE_ORGS))
+        .replace('{year}', String(rng.int(2017, 2025)))
+    : undefined;
+  for (let p = 0; banner && p < total; p++) {
+    c.switchTo(p);
+    c.text(banner, m + rng.float(0, 12), rng.float(14, 24), { size: size * 0.75, color: capColor });
+  }
   const align = rng.pick(['center', 'right', 'left'] as const);
   const fx = align === 'center' ? W / 2 : align === 'right' ? W - m : m;
   for (let p = 0; p < total; p++) {

@@ -25,8 +25,6 @@ import {
 
 interface Words {
   heading: readonly string[];
-  /** Small print at the top of every page naming the standard and who made the rendering: {std}, {org}, {year}. */
-  banner: readonly string[];
   no: string;
   of: string;
   overview: readonly string[];
@@ -65,36 +63,8 @@ interface Words {
   page: string;
 }
 
-const E_INVOICE_STANDARDS = [
-  'ZUGFeRD 2.1',
-  'ZUGFeRD 2.2',
-  'ZUGFeRD 2.3',
-  'XRechnung 2.3',
-  'XRechnung 3.0',
-  'Factur-X 1.0',
-  'EN 16931',
-  'Peppol BIS Billing 3.0',
-  'UBL 2.1',
-  'CII D16B',
-];
-const E_INVOICE_ORGS = [
-  'FeRD',
-  'KoSIT',
-  'FNFE-MPE',
-  'OpenPeppol',
-  'CEN/TC 434',
-  'AWV',
-  'Mustermann Software GmbH',
-];
-
 const WORDS: Record<Lang, Words> = {
   de: {
-    banner: [
-      'Beispiel-Rechnungen für {std}, (c) {org} {year}',
-      'Visualisierung einer {std}-Rechnung',
-      'Erstellt aus {std}-XML, (c) {org} {year}',
-      '{std} Musterrechnung – {org}',
-    ],
     heading: [
       'Beispiel-Rechnungen',
       'XRechnung-Visualisierung',
@@ -139,12 +109,6 @@ const WORDS: Record<Lang, Words> = {
     page: 'Seite {n} von {m}',
   },
   en: {
-    banner: [
-      'Sample invoices for {std}, (c) {org} {year}',
-      'Rendered from {std} XML, (c) {org} {year}',
-      '{std} visualisation – {org}',
-      'Example invoice ({std})',
-    ],
     heading: ['Sample invoices', 'E-invoice visualisation', 'Electronic invoice', 'Invoice view'],
     no: 'No.',
     of: 'of',
@@ -184,11 +148,6 @@ const WORDS: Record<Lang, Words> = {
     page: 'Page {n} of {m}',
   },
   fr: {
-    banner: [
-      'Exemples de factures {std}, (c) {org} {year}',
-      'Visualisation {std} – {org}',
-      'Généré à partir du XML {std}',
-    ],
     heading: ['Exemples de factures', 'Visualisation Factur-X', 'Facture électronique'],
     no: 'n°',
     of: 'du',
@@ -228,11 +187,6 @@ const WORDS: Record<Lang, Words> = {
     page: 'Page {n} sur {m}',
   },
   es: {
-    banner: [
-      'Facturas de ejemplo {std}, (c) {org} {year}',
-      'Visualización {std} – {org}',
-      'Generada a partir del XML {std}',
-    ],
     heading: ['Factura electrónica', 'Visualización de factura'],
     no: 'nº',
     of: 'de',
@@ -272,11 +226,6 @@ const WORDS: Record<Lang, Words> = {
     page: 'Página {n} de {m}',
   },
   it: {
-    banner: [
-      'Fatture di esempio {std}, (c) {org} {year}',
-      'Visualizzazione {std} – {org}',
-      'Generata dal file XML {std}',
-    ],
     heading: ['Fattura elettronica', 'Visualizzazione fattura'],
     no: 'n.',
     of: 'del',
@@ -316,11 +265,6 @@ const WORDS: Record<Lang, Words> = {
     page: 'Pagina {n} di {m}',
   },
   nl: {
-    banner: [
-      'Voorbeeldfacturen {std}, (c) {org} {year}',
-      'Weergave {std} – {org}',
-      'Gegenereerd uit {std}-XML',
-    ],
     heading: ['Elektronische factuur', 'Factuurweergave'],
     no: 'nr.',
     of: 'van',
@@ -638,20 +582,8 @@ function draw(ctx: Ctx): void {
     drawTotals();
   }
 
-  // Footers once the page count is known; on many visualisations also a line of small print at the top naming
-  // the standard and the renderer ("Beispiel-Rechnungen für ZUGFeRD 2.2, (c) FeRD 2022").
+  // Footers once the page count is known.
   const total = c.pageCount;
-  const banner = rng.chance(0.5)
-    ? rng
-        .pick(w.banner)
-        .replace('{std}', rng.pick(E_INVOICE_STANDARDS))
-        .replace('{org}', rng.pick(E_INVOICE_ORGS))
-        .replace('{year}', String(rng.int(2017, 2025)))
-    : undefined;
-  for (let p = 0; banner && p < total; p++) {
-    c.switchTo(p);
-    c.text(banner, m + rng.float(0, 12), rng.float(14, 24), { size: size * 0.75, color: capColor });
-  }
   const align = rng.pick(['center', 'right', 'left'] as const);
   const fx = align === 'center' ? W / 2 : align === 'right' ? W - m : m;
   for (let p = 0; p < total; p++) {

@@ -522,15 +522,27 @@ export interface Rel2dTable {
   lut: readonly number[];
 }
 
+/** A `Rel2dTable` as `relPairs` reads it: typed arrays, the x table pre-multiplied by `side`. */
+export interface Rel2dLuts {
+  offset: number;
+  lut: Int32Array;
+  lutX: Int32Array;
+}
+
+/** Prepares a bucket table once, when its model loads. */
+export function rel2dLuts(rel: Rel2dTable): Rel2dLuts {
+  const lut = Int32Array.from(rel.lut);
+  return { offset: rel.offset, lut, lutX: lut.map((v) => v * rel.side) };
+}
+
 /**
  * `rel_pair` [B,T,T] for a batch: for each word pair (i, j) of a window, (bucket of cx_i - cx_j) × side + (bucket
  * of cy_i - cy_j), the centres doubled so they stay integers. Exactly `InvoiceNer.rel_pairs` (training/model.py);
  * done here because two T×T table lookups inside ONNX cost a fifth of the model's run time.
  */
-export function relPairs(batch: Pick<WindowBatch, 'batch' | 'seq' | 'bbox'>, rel: Rel2dTable): Int32Array {
+export function relPairs(batch: Pick<WindowBatch, 'batch' | 'seq' | 'bbox'>, rel: Rel2dLuts): Int32Array {
   const { batch: B, seq: T, bbox } = batch;
-  const { lut, lutX } = relLuts(rel);
-  const off = rel.offset;
+  const { offset: off, lut, lutX } = rel;
   const cx = new Int32Array(T);
   const cy = new Int32Array(T);
   const out = new Int32Array(B * T * T);
@@ -554,19 +566,6 @@ export function relPairs(batch: Pick<WindowBatch, 'batch' | 'seq' | 'bbox'>, rel
 }
 
 const clampBox = (v: number) => Math.max(0, Math.min(v, BBOX_SCALE));
-
-const relLutCache = new WeakMap<Rel2dTable, { lut: Int32Array; lutX: Int32Array }>();
-
-/** The table as typed arrays, the x one pre-multiplied by `side`; built once per loaded model. */
-function relLuts(rel: Rel2dTable): { lut: Int32Array; lutX: Int32Array } {
-  let luts = relLutCache.get(rel);
-  if (!luts) {
-    const lut = Int32Array.from(rel.lut);
-    luts = { lut, lutX: lut.map((v) => v * rel.side) };
-    relLutCache.set(rel, luts);
-  }
-  return luts;
-}
 
 /** Picks, for every sequence position, the logits row of its most central window: [length, C]. */
 export function mergeWindowLogits(

@@ -15,7 +15,9 @@ import {
   featurizePage,
   mergeWindowLogits,
   type PageContext,
+  type Rel2dLuts,
   type Rel2dTable,
+  rel2dLuts,
   relPairs,
   SHAPE_FEATURES,
   windowBatch,
@@ -80,7 +82,7 @@ export class InvexModel implements NerModel {
     readonly labels: readonly string[],
     readonly cfg: FeaturizerConfig,
     private readonly session: OnnxSession,
-    private readonly rel2d: Rel2dTable | undefined,
+    private readonly rel2d: Rel2dLuts | undefined,
   ) {}
 
   static async load(dir: string, threads?: number): Promise<InvexModel> {
@@ -106,7 +108,7 @@ export class InvexModel implements NerModel {
     const session = await loadSession(onnxPath, threads === undefined ? {} : { threads });
     // A graph with a rel_pair input (2D relative-position bias) needs the bucket table it was trained with.
     const rel2d = session.inputs.some((i) => i.name === 'rel_pair')
-      ? checkRel2d(abs, readJson<Rel2dTable>(join(abs, 'rel2d.json')))
+      ? rel2dLuts(checkRel2d(abs, readJson<Rel2dTable>(join(abs, 'rel2d.json'))))
       : undefined;
     return new InvexModel(abs, info, labels, cfg, session, rel2d);
   }

@@ -13,6 +13,7 @@ import {
   DEFAULT_FEATURIZER_CONFIG as CFG,
   featurizePage,
   type Rel2dTable,
+  rel2dLuts,
   relPairs,
   windowBatch,
   windowSpans,
@@ -98,7 +99,7 @@ describe('smoke training', () => {
       shape: { type: 'float32', data: b.shape, dims: [b.batch, b.seq, CFG.shapeFeatures] },
       bbox: { type: 'int32', data: b.bbox, dims: [b.batch, b.seq, 6] },
       mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
-      rel_pair: { type: 'int32', data: relPairs(b, rel2d), dims: [b.batch, b.seq, b.seq] },
+      rel_pair: { type: 'int32', data: relPairs(b, rel2dLuts(rel2d)), dims: [b.batch, b.seq, b.seq] },
     });
     expect(out.logits?.dims).toEqual([spans.length, CFG.window, LABELS.length]);
   });
@@ -119,7 +120,7 @@ describe('smoke training', () => {
     expect(fromTorch.length).toBe(batch * seq * seq);
     // Words at many distances: a check batch of real windows covers most buckets of both axes.
     expect(new Set(fromTorch).size).toBeGreaterThan(50);
-    expect(relPairs({ batch, seq, bbox: ints('bbox') }, rel2d)).toEqual(fromTorch);
+    expect(relPairs({ batch, seq, bbox: ints('bbox') }, rel2dLuts(rel2d))).toEqual(fromTorch);
   });
 
   it('loads through runNer: entities per page, with the model sha256', async () => {

@@ -104,6 +104,12 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
   return out;
 }
 
+interface Placed {
+  word: Word;
+  /** Index among the page's words. */
+  i: number;
+}
+
 /** Fields whose value is a whole printed run of words: a letterhead's or address block's name line. */
 const LINE_FIELDS = new Set(['supplier_name', 'customer_name']);
 // Words of one run are at most this many word heights apart; a wider gap is a column break.
@@ -123,32 +129,28 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
   return spans.map((s) => {
     const words = doc.pages[s.page - 1]?.words;
     if (!LINE_FIELDS.has(s.field) || !words || s.wordIndices.length === 0) return s;
+    const mine = new Set(s.wordIndices);
     const added = new Set<number>();
+    const closeBy = (left: Word, right: Word) =>
+      right.bbox[0] - left.bbox[2] <=
+      MAX_RUN_GAP * Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
+    const free = (w: Placed) => !RUN_STOP.test(w.word.text) && !held.has(`${s.page}|${w.i}`);
     for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
-      const run = words
-        .map((w, i) => ({ w, i }))
-        .filter((x) => x.w.line === line)
-        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
-      const inSpan = run.map((x) => s.wordIndices.includes(x.i));
-      const first = inSpan.indexOf(true);
-      const last = inSpan.lastIndexOf(true);
-      const joins = (a: Word, b: Word, next: { w: Word; i: number }) => {
-        const h = Math.max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]);
-        return (
-          b.bbox[0] - a.bbox[2] <= MAX_RUN_GAP * h &&
-          !RUN_STOP.test(next.w.text) &&
-          !held.has(`${s.page}|${next.i}`)
-        );
-      };
+      const run: Placed[] = words
+        .map((word, i) => ({ word, i }))
+        .filter((x) => x.word.line === line)
+        .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+      const first = run.findIndex((x) => mine.has(x.i));
+      const last = run.findLastIndex((x) => mine.has(x.i));
       for (let k = first - 1; k >= 0; k--) {
-        const cur = run[k] as { w: Word; i: number };
-        if (!joins(cur.w, (run[k + 1] as { w: Word }).w, cur)) break;
-        added.add(cur.i);
+        const w = run[k] as Placed;
+        if (!free(w) || !closeBy(w.word, (run[k + 1] as Placed).word)) break;
+        added.add(w.i);
       }
       for (let k = last + 1; k < run.length; k++) {
-        const cur = run[k] as { w: Word; i: number };
-        if (!joins((run[k - 1] as { w: Word }).w, cur.w, cur)) break;
-        added.add(cur.i);
+        const w = run[k] as Placed;
+        if (!free(w) || !closeBy((run[k - 1] as Placed).word, w.word)) break;
+        added.add(w.i);
       }
     }
     if (added.size === 0) return s;

@@ -188,8 +188,8 @@ def rel2d_table() -> dict:
     return {"offset": 2 * BBOX_SCALE, "side": REL_SIDE, "lut": rel_bucket_table().tolist()}
 
 
-def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
-    """ONNX, opset 14, dynamic batch and sequence axes."""
+def export_onnx(model: InvoiceNer, example: tuple, path: str) -> dict:
+    """ONNX, opset 14, dynamic batch and sequence axes. Returns the graph's inputs for `example`, by name."""
     model.eval()
     names, example = onnx_inputs(model, example)
     # torch ≥ 2.9 defaults to the dynamo exporter; the TorchScript one gives the same graph on every version we train with.
@@ -215,6 +215,7 @@ def export_onnx(model: InvoiceNer, example: tuple, path: str) -> None:
             do_constant_folding=True,
             **extra,
         )
+    return dict(zip(names, example))
 
 
 def count_params(model: nn.Module) -> int:

@@ -24,7 +24,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import InvoiceNer, count_params, export_onnx, onnx_inputs, rel2d_table  # noqa: E402
+from model import InvoiceNer, count_params, export_onnx, rel2d_table  # noqa: E402
 
 MAX_ONNX_BYTES = 15_000_000  # the budget of the issue, as training/train.ts checks it
 
@@ -491,10 +491,10 @@ def main(argv=None) -> int:
     idx = list(range(min(3, check_src.windows)))
     inputs, _ = check_src.batch(idx)
     onnx_path = os.path.join(args.out, "model.onnx")
-    export_onnx(model, to_torch(inputs, torch.device("cpu")), onnx_path)
+    example = to_torch(inputs, torch.device("cpu"))
+    feeds = export_onnx(model, example, onnx_path)
     with torch.no_grad():
-        logits = model(*to_torch(inputs, torch.device("cpu"))).numpy()
-    names, feeds = onnx_inputs(model, to_torch(inputs, torch.device("cpu")))
+        logits = model(*example).numpy()
     rel_path = os.path.join(args.out, "rel2d.json")
     if model.rel2d is not None:
         with open(rel_path, "w") as fh:
@@ -504,7 +504,7 @@ def main(argv=None) -> int:
     check_dir = os.path.join(args.out, "check")
     os.makedirs(check_dir, exist_ok=True)
     check = {"inputs": {}, "logits": {"file": "logits.f32", "shape": list(logits.shape)}}
-    for name, arr in zip(names, [t.numpy() for t in feeds]):
+    for name, arr in ((n, t.numpy()) for n, t in feeds.items()):
         arr.tofile(os.path.join(check_dir, f"{name}.bin"))
         check["inputs"][name] = {"file": f"{name}.bin", "dtype": "float32" if arr.dtype == np.float32 else "int32", "shape": list(arr.shape)}
     logits.astype(np.float32).tofile(os.path.join(check_dir, "logits.f32"))

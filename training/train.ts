@@ -3,7 +3,7 @@
  * → ONNX checked in onnxruntime-node against the torch logits → models/invoice-ner/.
  *
  *   npm run train -- [--corpus DIR] [--out DIR] [--work DIR] [--epochs N | --budget-minutes M] [--smoke]
- *                    [--max-docs N] [--arrays-only] [-- extra train.py flags]
+ *                    [--max-docs N] [--name-swaps N] [--arrays-only] [-- extra train.py flags]
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { config } from '../src/config.js';
 import { InvexError } from '../src/errors.js';
-import { type ArraysHeader, exportArrays } from '../src/ner/export-arrays.js';
+import { type ArraysHeader, type ExportOptions, exportArrays } from '../src/ner/export-arrays.js';
 import { SHAPE_FEATURES } from '../src/ner/featurize.js';
 import type { FeaturizerFile } from '../src/ner/model.js';
 import { closeSessions, loadSession, type TensorData } from '../src/ner/onnx.js';
@@ -21,6 +21,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
 export const MAX_MODEL_BYTES = 15_000_000;
 export const ONNX_TOLERANCE = 1e-4;
+/** Two name-swapped copies of each real training document: see src/corpus/augment.ts for why. */
+export const DEFAULT_NAME_SWAPS = 2;
 
 export interface TrainOptions {
   corpusDir: string;
@@ -35,6 +37,8 @@ export interface TrainOptions {
   /** Hard stop after the epoch that crosses this many minutes. */
   maxMinutes?: number;
   maxDocsPerSource?: number;
+  /** Name-swapped copies per real training document (src/corpus/augment.ts). */
+  nameSwaps?: number;
   /** Extra flags for train.py. */
   pythonArgs?: string[];
   python?: string;
@@ -118,11 +122,7 @@ export async function checkOnnx(workDir: string): Promise<OnnxCheck> {
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const arraysDir = join(opts.workDir, 'arrays');
   const t0 = performance.now();
-  const header: ArraysHeader = await exportArrays(
-    opts.corpusDir,
-    arraysDir,
-    opts.maxDocsPerSource === undefined ? {} : { maxDocsPerSource: opts.maxDocsPerSource },
-  );
+  const header: ArraysHeader = await exportArrays(opts.corpusDir, arraysDir, exportOptions(opts));
   const exportSeconds = (performance.now() - t0) / 1000;
   if (!opts.quiet) {
     const counts = Object.entries(header.splits).map(
@@ -185,12 +185,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         ]),
       ),
     },
+    name_swaps: opts.nameSwaps ?? DEFAULT_NAME_SWAPS,
     export_seconds: Math.round(exportSeconds * 10) / 10,
     onnx_check: onnxCheck,
     ...py,
   };
   writeFileSync(join(opts.outDir, 'training.json'), `${JSON.stringify(training, null, 2)}\n`);
   return { modelDir: opts.outDir, onnxBytes, onnxCheck, training, exportSeconds };
+}
+
+function exportOptions(opts: Pick<TrainOptions, 'maxDocsPerSource' | 'nameSwaps'>): ExportOptions {
+  const o: ExportOptions = { nameSwaps: opts.nameSwaps ?? DEFAULT_NAME_SWAPS };
+  if (opts.maxDocsPerSource !== undefined) o.maxDocsPerSource = opts.maxDocsPerSource;
+  return o;
 }
 
 function countBy(xs: readonly string[]): Record<string, number> {
@@ -212,6 +219,7 @@ export async function trainMain(argv: string[]): Promise<void> {
       'max-minutes': { type: 'string' },
       'budget-minutes': { type: 'string' },
       'max-docs': { type: 'string' },
+      'name-swaps': { type: 'string' },
       smoke: { type: 'boolean', default: false },
       'arrays-only': { type: 'boolean', default: false },
       version: { type: 'string' },
@@ -220,21 +228,6 @@ export async function trainMain(argv: string[]): Promise<void> {
   const corpusDir = values.corpus ?? config().corpusDir;
   if (!existsSync(corpusDir))
     throw new InvexError('INVEX_E_FILE_NOT_FOUND', `corpus directory not found: ${corpusDir}`);
-  if (values['arrays-only']) {
-    // For training elsewhere (a GPU machine): train.py --arrays DIR there, then --from-checkpoint here.
-    const arraysDir = join(values.work, 'arrays');
-    const h = await exportArrays(
-      corpusDir,
-      arraysDir,
-      values['max-docs'] ? { maxDocsPerSource: Number(values['max-docs']) } : {},
-    );
-    console.log(
-      `[train] arrays in ${arraysDir}: ${Object.entries(h.splits)
-        .map(([s, x]) => `${s} ${x.tokens} words`)
-        .join(', ')}`,
-    );
-    return;
-  }
   const opts: TrainOptions = {
     corpusDir,
     outDir: values.out,
@@ -246,7 +239,19 @@ export async function trainMain(argv: string[]): Promise<void> {
   if (values['max-minutes']) opts.maxMinutes = Number(values['max-minutes']);
   if (values['budget-minutes']) opts.budgetMinutes = Number(values['budget-minutes']);
   if (values['max-docs']) opts.maxDocsPerSource = Number(values['max-docs']);
+  if (values['name-swaps']) opts.nameSwaps = Number(values['name-swaps']);
   if (values.version) opts.version = values.version;
+  if (values['arrays-only']) {
+    // For training elsewhere (a GPU machine): train.py --arrays DIR there, then --from-checkpoint here.
+    const arraysDir = join(values.work, 'arrays');
+    const h = await exportArrays(corpusDir, arraysDir, exportOptions(opts));
+    console.log(
+      `[train] arrays in ${arraysDir}: ${Object.entries(h.splits)
+        .map(([s, x]) => `${s} ${x.tokens} words`)
+        .join(', ')}`,
+    );
+    return;
+  }
   const r = await train(opts);
   console.log(
     `[train] ${r.modelDir}: model.onnx ${(r.onnxBytes / 1e6).toFixed(2)} MB, ONNX vs torch max |diff| ${r.onnxCheck.maxAbsDiff.toExponential(2)}`,

@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { swapNames } from '../corpus/augment.js';
 import type { CorpusDoc, CorpusSplit } from '../corpus/format.js';
 import { InvexError } from '../errors.js';
 import {
@@ -51,6 +52,8 @@ export interface ExportOptions {
   splitSources?: Partial<Record<CorpusSplit, readonly string[]>>;
   /** Cap on documents per source and split (smoke runs). */
   maxDocsPerSource?: number;
+  /** Name-swapped copies (src/corpus/augment.ts) added per real training document; 0 adds none. */
+  nameSwaps?: number;
 }
 
 export interface SplitHeader {
@@ -230,6 +233,9 @@ export async function exportArrays(
       if (opts.maxDocsPerSource !== undefined && n >= opts.maxDocsPerSource) continue;
       taken.set(doc.split, n + 1);
       w.addDoc(doc);
+      if (doc.split === 'train' && doc.source !== 'synth') {
+        for (let k = 1; k <= (opts.nameSwaps ?? 0); k++) w.addDoc(swapNames(doc, k));
+      }
     }
   }
   const header: ArraysHeader = {

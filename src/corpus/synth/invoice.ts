@@ -241,7 +241,7 @@ const MY_CITIES = [
   ['10200', 'GEORGETOWN', 'PULAU PINANG'],
   ['70200', 'SEREMBAN', 'NEGERI SEMBILAN'],
 ] as const;
-const MY_SHOP_WORDS = [
+export const MY_SHOP_WORDS = [
   'KEDAI',
   'SYARIKAT',
   'MINI MARKET',
@@ -255,7 +255,7 @@ const MY_SHOP_WORDS = [
   'TRADING',
   'FRESH MART',
 ];
-const MY_NAME_WORDS = [
+export const MY_NAME_WORDS = [
   'SIN',
   'CHUAN',
   'HENG',

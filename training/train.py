@@ -94,6 +94,18 @@ def window_source(split: Split, w: int) -> str:
     return split.doc_source[int(split.page_doc[int(split.wpage[w])])]
 
 
+def scale_repeats(repeat: dict[str, int], split: Split) -> dict[str, int]:
+    """Name-swapped copies (document ids ending in #namesN, src/corpus/augment.ts) count as showings of their
+    document: a source's repeats are divided by its documents per original, so that a real document is shown about
+    as often per epoch as without copies, now partly under other names."""
+    out = {}
+    for src, n in repeat.items():
+        ids = [d for d, s in zip(split.h["docId"], split.doc_source) if s == src]
+        originals = sum(1 for d in ids if "#names" not in d)
+        out[src] = max(1, round(n * originals / len(ids))) if originals else n
+    return out
+
+
 def make_batches(split: Split, batch_tokens: int, rng: random.Random | None, repeat: dict[str, int] | None = None):
     """Groups windows of similar length so padding stays small; shuffled when rng is given.
     `repeat` shows the windows of a source that many times per epoch (few real documents among many synthetic)."""
@@ -322,7 +334,7 @@ def main(argv=None) -> int:
         default=True,
         help="2D relative-position attention bias (dx, dy buckets per head)",
     )
-    ap.add_argument("--repeat-source", default="sroie=6,zugferd=8", help="per-epoch repeats of a source's windows, e.g. sroie=3,zugferd=3")
+    ap.add_argument("--repeat-source", default="sroie=6,zugferd=8", help="per-epoch showings of each document of a source, name-swapped copies included, e.g. sroie=3,zugferd=3")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--smoke", action="store_true", help="a few steps, export, check: for CI")
@@ -389,6 +401,8 @@ def main(argv=None) -> int:
     partial = {p for p in args.partial_sources.split(",") if p}
     real_dropout = {k: float(v) for k, v in (p.split("=") for p in args.source_word_dropout.split(",") if p)}
     repeat = {k: int(v) for k, v in (p.split("=") for p in args.repeat_source.split(",") if p)}
+    repeat = scale_repeats(repeat, train)
+    log(f"repeats per epoch {repeat}")
     steps_per_epoch = len(make_batches(train, args.batch_tokens, None, repeat))
     total_steps = steps_per_epoch * args.epochs
     if args.max_steps:

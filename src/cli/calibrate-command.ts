@@ -15,11 +15,12 @@ import { parseCommandArgs } from './args.js';
 import { extractSet } from './eval-command.js';
 
 export const CALIBRATE_USAGE = `usage: invex calibrate SET_DIR... [--model DIR] [--folds N] [--check SET_DIR] [--dry-run] [--json]
+                           [--words-cache DIR]
 
 Runs extraction with raw confidences over labeled sets (SET_DIR/gt.jsonl), fits one isotonic map per kind of
 field (amount, date, code, identifier, text) and writes DIR/calibration.json for the model in DIR (default: the
 shipped model). Prints the reliability table before and after calibration, cross-validated over N folds of
-documents (default 5); --check scores a set the maps were not fitted on.`;
+documents (default 5); --check scores a set the maps were not fitted on. --words-cache: as for invex eval.`;
 
 export interface Judged extends Sample {
   set: string;
@@ -44,8 +45,12 @@ export function crossValidate(samples: readonly Judged[], folds: number): Judged
   return out;
 }
 
-async function judge(dir: string, modelDir: string | undefined, calibrate: boolean) {
-  const r = await extractSet(dir, { calibrate, ...(modelDir ? { modelDir } : {}) });
+async function judge(dir: string, modelDir: string | undefined, calibrate: boolean, wordsCache?: string) {
+  const r = await extractSet(dir, {
+    calibrate,
+    ...(modelDir ? { modelDir } : {}),
+    ...(wordsCache ? { wordsCache } : {}),
+  });
   const score = scoreSet(r.set, r.predictions);
   const set = basename(resolve(dir));
   return { set, modelSha: r.modelSha, judged: score.judged.map((j) => ({ ...j, set })) as Judged[] };
@@ -67,7 +72,9 @@ async function calibrate(argv: string[]): Promise<void> {
     check: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'words-cache': { type: 'string' },
   });
+  const wordsCache = typeof values['words-cache'] === 'string' ? values['words-cache'] : undefined;
   if (positionals.length === 0)
     throw new InvexError('INVEX_E_USAGE', 'give at least one labeled set directory');
   const folds = Number(values.folds);
@@ -77,7 +84,7 @@ async function calibrate(argv: string[]): Promise<void> {
   const samples: Judged[] = [];
   let modelSha: string | undefined;
   for (const dir of positionals) {
-    const r = await judge(dir, modelDir, false);
+    const r = await judge(dir, modelDir, false, wordsCache);
     modelSha ??= r.modelSha;
     samples.push(...r.judged);
   }
@@ -95,7 +102,7 @@ async function calibrate(argv: string[]): Promise<void> {
   // A set the maps never saw: extraction now applies the file just written.
   const check =
     typeof values.check === 'string' && !values['dry-run']
-      ? await judge(values.check, modelDir, true)
+      ? await judge(values.check, modelDir, true, wordsCache)
       : undefined;
   const report = {
     calibration: values['dry-run'] ? undefined : path,

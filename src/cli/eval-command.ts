@@ -1,6 +1,6 @@
 /** `invex eval SET_DIR`: shared EVAL.md scores of `invex extract` on a labeled set; `--tokens` for entity scores. */
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { config } from '../config.js';
 import type { CorpusDoc } from '../corpus/format.js';
 import { InvexError } from '../errors.js';
@@ -9,11 +9,13 @@ import { formatReliability, formatScore, type Prediction, reliability, scoreSet 
 import { countPage, type EntityCounts, formatEntityReport, goldPages } from '../eval/tokens.js';
 import { corpusSources, readCorpusFile } from '../ner/export-arrays.js';
 import { runNer } from '../ner/ner.js';
-import { closePipeline, extractFile } from '../pipeline.js';
+import { closePipeline, extractFile, extractFromWords } from '../pipeline.js';
+import type { DocumentWords } from '../types.js';
 import { parseCommandArgs } from './args.js';
 import { runFiles } from './run-files.js';
 
 export const EVAL_USAGE = `usage: invex eval SET_DIR [--model DIR] [--limit N] [--out PRED.jsonl] [--misses N] [--json]
+                      [--words-cache DIR]
        invex eval --tokens CORPUS_DIR [--split dev] [--source NAME] [--model DIR]
 
 Scores extraction on a labeled set (SET_DIR/gt.jsonl, files relative to SET_DIR) as shared EVAL.md defines:
@@ -21,6 +23,9 @@ per-field precision, recall, F1, the micro average, and seconds per document.
   --out      also write the extraction output lines there
   --misses   print the first N wrong or missing values
   --json     print the scores as JSON
+  --words-cache  take a file's words from DIR/<file name>.words.json where \`invex corpus import\` cached them
+             (the same ingest and OCR), so that a model can be scored again without OCR; files not
+             cached there are read as usual. Report figures from a run without it.
   --tokens   entity-level (seqeval-style) scores of the NER model on a token-labeled corpus split`;
 
 export async function evalCommand(argv: string[]): Promise<undefined> {
@@ -42,6 +47,7 @@ async function evaluate(argv: string[]): Promise<void> {
     tokens: { type: 'boolean', default: false },
     split: { type: 'string', default: 'dev' },
     source: { type: 'string' },
+    'words-cache': { type: 'string' },
   });
   const dir = positionals[0];
   if (!dir || positionals.length > 1) throw new InvexError('INVEX_E_USAGE', 'give exactly one set directory');
@@ -58,10 +64,12 @@ async function evaluate(argv: string[]): Promise<void> {
     return undefined;
   }
   const out = typeof values.out === 'string' ? values.out : undefined;
+  const wordsCache = values['words-cache'];
   const { set, predictions, seconds } = await extractSet(dir, {
     limit,
     ...(modelDir ? { modelDir } : {}),
     ...(out ? { out } : {}),
+    ...(typeof wordsCache === 'string' ? { wordsCache } : {}),
   });
   const score = scoreSet(set, predictions);
   if (values.json) {
@@ -92,7 +100,7 @@ export interface ExtractedSet {
 /** Runs `invex extract` over a labeled set, in-process, and returns its predictions keyed by gt.jsonl file. */
 export async function extractSet(
   dir: string,
-  opts: { modelDir?: string; limit?: number; out?: string; calibrate?: boolean },
+  opts: { modelDir?: string; limit?: number; out?: string; calibrate?: boolean; wordsCache?: string },
 ): Promise<ExtractedSet> {
   const set = readLabeledSet(dir).slice(0, opts.limit ?? Number.POSITIVE_INFINITY);
   if (opts.out) writeFileSync(opts.out, '');
@@ -102,13 +110,13 @@ export async function extractSet(
   const t0 = performance.now();
   await runFiles(
     set.map((d) => d.path),
-    (file) =>
-      extractFile(file, {
-        ocr: 'auto',
-        lang: config().ocrLang,
-        ...(opts.modelDir ? { ner: { modelDir: opts.modelDir } } : {}),
-        ...(opts.calibrate === false ? { calibrate: false } : {}),
-      }),
+    (file) => {
+      const ner = opts.modelDir ? { ner: { modelDir: opts.modelDir } } : {};
+      const calibrate = opts.calibrate === false ? { calibrate: false } : {};
+      const cached = opts.wordsCache ? cachedWords(opts.wordsCache, file) : undefined;
+      if (cached) return extractFromWords(cached, { ...ner, ...calibrate, file });
+      return extractFile(file, { ocr: 'auto', lang: config().ocrLang, ...ner, ...calibrate });
+    },
     {
       format: 'jsonl',
       concurrency: config().ocrWorkers,
@@ -127,6 +135,12 @@ export async function extractSet(
   );
   const seconds = (performance.now() - t0) / 1000 / Math.max(1, set.length);
   return { set, predictions, seconds, ...(modelSha ? { modelSha } : {}) };
+}
+
+/** The words `invex corpus import` cached for `file` (src/corpus/import-common.ts frontEndWords), if any. */
+function cachedWords(dir: string, file: string): DocumentWords | undefined {
+  const path = join(dir, `${basename(file)}.words.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DocumentWords) : undefined;
 }
 
 async function tokenEval(

@@ -635,7 +635,8 @@ export function keywordAmounts(
   const layout = layoutOf(words);
   const out: { index: number; prior: number; keyword: number }[] = [];
   words.forEach((w, index) => {
-    if (!/^[-(]?[$€£]?\d[\d.,' ]*[.,]\d{2}\)?$/.test(w.text)) return;
+    // The currency may be printed against the number ("RM7.70"), as receipts often do.
+    if (!/^[-(]?([$€£]|RM|EUR|USD|GBP|CHF|MYR|SGD)?\d[\d.,' ]*[.,]\d{2}\)?$/.test(w.text)) return;
     const { prior, keyword } = priorOf(layout, field, [index], 0, 1);
     if (keyword >= KEYWORD_PRIOR) out.push({ index, prior, keyword });
   });

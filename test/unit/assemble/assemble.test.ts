@@ -234,6 +234,11 @@ describe('assemble', () => {
     );
   });
 
+  it('falls back on a total label beside an amount with its currency printed against it', () => {
+    const d = page(['Nasi Lemak RM9.00', 'TOTAL RM9.00', 'CASH RM10.00']);
+    expect(assemble(d, []).fields.total_amount).toMatchObject({ value: '9.00' });
+  });
+
   it('takes the amount due as the total when it exceeds the tagged total and no subtotal or tax is tagged', () => {
     const d = page(['Total 0% supplies: 39.40', 'Total 6% supplies: 13.74', 'Total Payable: 53.14']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['39.40']), span(d, 'amount_due', 2, ['53.14'])]);

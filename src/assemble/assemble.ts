@@ -23,6 +23,7 @@ import {
   totalBelowAmountDue,
   totalsRules,
 } from './reconcile.js';
+import { cashRounding } from './rounding.js';
 import type { Invoice, InvoiceField } from './schema.js';
 import { taxBreakdown } from './tax.js';
 import type { Candidate, NerSpan } from './types.js';
@@ -207,6 +208,16 @@ export function assemble(
   }
   const totals = deriveTotals(pick);
   rules.push(...totalsRules(totals));
+  // After the arithmetic checks, which hold for the exact total: the rounded amount paid replaces it.
+  const rounded = totals.total_amount?.candidate
+    ? cashRounding(doc, totals.total_amount.candidate, ev.decimalSeparator)
+    : undefined;
+  if (rounded) {
+    totals.total_amount = { candidate: rounded.total };
+    const due = totals.amount_due?.derived;
+    if (due) totals.amount_due = { derived: { ...due, value: rounded.total.value } };
+    rules.push(rounded.rule);
+  }
   for (const [field, chosen] of Object.entries(totals) as [keyof Assembled['fields'], Chosen][]) {
     if (chosen.candidate) picked.push(chosen.candidate);
     else if (chosen.derived)

@@ -239,6 +239,34 @@ describe('assemble', () => {
     expect(assemble(d, []).fields.total_amount).toMatchObject({ value: '9.00' });
   });
 
+  it('takes the rounded amount paid as the total when a rounding line follows the total (cash rounding)', () => {
+    const d = page(['Total (Incl GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
+    const o = assemble(d, [span(d, 'total_amount', 0, ['31.02'])]);
+    expect(o.fields.total_amount).toMatchObject({ value: '31.00' });
+    expect(o.fields.total_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.15);
+    expect(o.fields.amount_due).toMatchObject({ value: '31.00', derived: true });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTAL-ROUNDED', status: 'pass' }),
+    );
+  });
+
+  it('rounds to the coin step when OCR misread the adjustment, and only with a rounding line below the total', () => {
+    const misread = page(['Total Sales 42.48', 'Rounding Adj 0.07', 'Total After Adj 42.50']);
+    expect(
+      assemble(misread, [span(misread, 'total_amount', 0, ['42.48'])]).fields.total_amount,
+    ).toMatchObject({
+      value: '42.50',
+    });
+    const none = page(['Total Sales 42.48', 'Change 42.50']);
+    expect(assemble(none, [span(none, 'total_amount', 0, ['42.48'])]).fields.total_amount).toMatchObject({
+      value: '42.48',
+    });
+    const above = page(['Rounding Adj -0.02', 'Total 31.02', 'CASH 31.00']);
+    expect(assemble(above, [span(above, 'total_amount', 1, ['31.02'])]).fields.total_amount).toMatchObject({
+      value: '31.02',
+    });
+  });
+
   it('takes the amount due as the total when it exceeds the tagged total and no subtotal or tax is tagged', () => {
     const d = page(['Total 0% supplies: 39.40', 'Total 6% supplies: 13.74', 'Total Payable: 53.14']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['39.40']), span(d, 'amount_due', 2, ['53.14'])]);

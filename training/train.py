@@ -460,7 +460,9 @@ def main(argv=None) -> int:
                 stop = True
                 break
         train_secs += time.time() - t0
+        t_ev = time.time()
         ev = evaluate(model, dev, labels, device, args.batch_tokens * 2)
+        ev_secs = time.time() - t_ev
         rec = {"epoch": epoch, "steps": step, "train_loss": round(loss_sum / max(1, loss_n), 5), "dev": ev, "secs": round(time.time() - t0, 1)}
         history.append(rec)
         log(
@@ -468,6 +470,16 @@ def main(argv=None) -> int:
             f"dev entity F1 {ev['entity']['f1']:.4f} token F1 {ev['token']['f1']:.4f} "
             f"per source {json.dumps({s: v['f1'] for s, v in ev['per_source'].items()})} ({rec['secs']} s)"
         )
+        if args.budget_minutes and sized and epoch == 1:
+            # The first steps' throughput is a rough guess (attention costs grow with the square of the window
+            # length, and those steps may have drawn short windows); a whole epoch, dev scoring included, is not.
+            epoch_secs = time.time() - t0
+            tok = {n: s.h["tokens"] for n, s in splits.items()}
+            final_secs = ev_secs * (tok.get("dev", 0) + tok.get("test", 0)) / max(1, tok.get("dev", 0)) + 30
+            left = args.budget_minutes * 60 - (time.time() - t_start) - final_secs
+            epochs = max(1, min(args.max_epochs, 1 + int(left // max(1e-9, epoch_secs))))
+            total_steps = steps_per_epoch * epochs
+            log(f"resized to {epochs} epochs after epoch 1 ({epoch_secs:.0f} s per epoch)")
         if ev["entity"]["f1"] > best_f1:
             best_f1, best_epoch = ev["entity"]["f1"], epoch
             best_state = {n: t.detach().clone() for n, t in model.state_dict().items()}

@@ -8,7 +8,7 @@ import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
-import { completeSubtotalAndTax } from './complete.js';
+import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
@@ -180,6 +180,22 @@ export function assemble(
       message: `the amount due ${pick.amount_due.value} exceeds the tagged total ${sectionTotal.value} and no subtotal or tax is tagged: that total is a partial one, and the amount due is taken as the total`,
       fields: ['total_amount'],
     });
+  }
+  const partial = pick.total_amount;
+  if (partial && !pick.subtotal_amount && !pick.tax_amount) {
+    const page = doc.pages[partial.page - 1];
+    const labeled = page ? keywordAmounts(page.words, 'total_amount').map((k) => k.index) : [];
+    const sum = totalOfPartials(doc, partial, labeled, ev.decimalSeparator);
+    if (sum) {
+      pick.total_amount = sum;
+      if (pick.amount_due?.value === partial.value) delete pick.amount_due;
+      rules.push({
+        rule: 'INVEX-TOTAL-OF-PARTIALS',
+        status: 'warn',
+        message: `the tagged total ${partial.value} plus another printed amount is the ${sum.value} printed below it beside a total label: the tagged one is a partial total, and ${sum.value} is taken as the total`,
+        fields: ['total_amount'],
+      });
+    }
   }
   if (!pick.total_amount && !(pick.subtotal_amount && pick.tax_amount)) {
     const found = totalByKeyword(doc, ev);

@@ -67,3 +67,50 @@ export function completeSubtotalAndTax(
   };
   return { subtotal: make('subtotal_amount', best.net), tax: make('tax_amount', best.tax) };
 }
+
+/**
+ * The payable total when the tagged total is one of several partial totals: receipts print a total per tax rate
+ * ("Total 0% supplies: 23.64", "Total 6% supplies (Inc. GST): 12.72") and then the payable total ("Total
+ * Payable: 36.36"), which the model may not tag. An amount beside a total label (`labeled`, word indices),
+ * printed below the tagged total, that is the tagged total plus one other amount printed above it (to the cent)
+ * is taken as the total.
+ */
+export function totalOfPartials(
+  doc: DocumentWords,
+  total: Candidate,
+  labeled: readonly number[],
+  separator: DecimalSeparator | undefined,
+): Candidate | undefined {
+  const page = doc.pages[total.page - 1];
+  if (!page) return undefined;
+  const part = new Decimal(total.value);
+  const read = (index: number): Printed | undefined => {
+    const w = page.words[index];
+    if (!w || !MONEY.test(w.text)) return undefined;
+    const a = parseAmount(w.text, separator);
+    return a ? { index, value: new Decimal(a.value), y: w.bbox[1] } : undefined;
+  };
+  const taken = new Set(total.wordIndices);
+  const printed = page.words.flatMap((_, i) =>
+    taken.has(i) ? [] : [read(i)].filter((p) => p !== undefined),
+  );
+  for (const index of labeled) {
+    const sum = read(index);
+    if (!sum || sum.y <= total.y || sum.value.lte(part)) continue;
+    const other = sum.value.minus(part);
+    if (!printed.some((p) => p.index !== index && p.y < sum.y && p.value.minus(other).abs().lt('0.005')))
+      continue;
+    const word = page.words[index];
+    return {
+      field: 'total_amount',
+      value: sum.value.toFixed(2),
+      raw: word?.text ?? '',
+      score: total.score * COMPLETION_WEIGHT,
+      regions: word ? regionsOf(page.number, [word]) : [],
+      page: page.number,
+      y: sum.y,
+      wordIndices: [index],
+    };
+  }
+  return undefined;
+}

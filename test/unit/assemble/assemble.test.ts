@@ -267,6 +267,26 @@ describe('assemble', () => {
     });
   });
 
+  it('takes the payable total printed below partial totals that it is the sum of', () => {
+    const d = page([
+      'Total 0% supplies: 23.64',
+      'Total 6% supplies (Inc. GST): 12.72',
+      'Total Payable: 36.36',
+    ]);
+    const o = assemble(d, [span(d, 'total_amount', 0, ['23.64']), span(d, 'amount_due', 0, ['23.64'])]);
+    expect(o.fields.total_amount).toMatchObject({ value: '36.36' });
+    expect(o.fields.total_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.15);
+    expect(o.fields.amount_due).toMatchObject({ value: '36.36', derived: true });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTAL-OF-PARTIALS', status: 'warn' }),
+    );
+    // Tendered cash is no total, even when it adds up with the change printed above it.
+    const cash = page(['Total 31.00', 'Change 19.00', 'Cash 50.00']);
+    expect(assemble(cash, [span(cash, 'total_amount', 0, ['31.00'])]).fields.total_amount).toMatchObject({
+      value: '31.00',
+    });
+  });
+
   it('takes the amount due as the total when it exceeds the tagged total and no subtotal or tax is tagged', () => {
     const d = page(['Total 0% supplies: 39.40', 'Total 6% supplies: 13.74', 'Total Payable: 53.14']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['39.40']), span(d, 'amount_due', 2, ['53.14'])]);

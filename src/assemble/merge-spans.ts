@@ -30,6 +30,8 @@ interface Piece {
   bottom: number;
   /** Median word height: the unit of every gap. */
   h: number;
+  /** The text of its last word (the rightmost of its lowest line). */
+  last: string;
 }
 
 function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
@@ -43,14 +45,21 @@ function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
     top: Math.min(...ws.map((w) => w.bbox[1])),
     bottom: Math.max(...ws.map((w) => w.bbox[3])),
     h: Math.max(1e-4, hs[Math.floor(hs.length / 2)] as number),
+    last: ws.reduce((a, w) => (w.line > a.line || (w.line === a.line && w.bbox[0] > a.bbox[0]) ? w : a)).text,
   };
 }
+
+// A legal form ends a company's name: the line under "AEON CO. (M) BHD" is the branch's address, even when the
+// model tags it as the name too.
+const LEGAL_END =
+  /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
 
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
 function continues(a: Piece, b: Piece): boolean {
   const h = Math.max(a.h, b.h);
   const sameLine = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * h;
   if (sameLine) return b.x0 >= a.x0 && b.x0 - a.x1 <= MAX_WORD_GAP * h;
+  if (a.span.field.endsWith('_name') && LEGAL_END.test(a.last)) return false;
   const gap = b.top - a.bottom;
   const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
   // Addresses: left-, right- or centre-aligned blocks (a right-aligned letterhead has ragged left edges). Names:

@@ -82,6 +82,30 @@ describe('mergeStackedSpans', () => {
     expect(merged).toHaveLength(3);
   });
 
+  it('joins a wrapped name, but never continues a name past its legal form', () => {
+    const lines = ['MVM Musterhafter', 'Versicherungsverein a.G.', 'Musterstr. 12'];
+    const words: Word[] = lines.flatMap((l, line) =>
+      l.split(' ').map((text, i) => ({
+        text,
+        bbox: [0.05 + i * 0.1, 0.1 + line * 0.02, 0.14 + i * 0.1, 0.112 + line * 0.02] as Word['bbox'],
+        confidence: 1,
+        line,
+      })),
+    );
+    const d = docOf(words);
+    const name = (line: number): NerSpan => ({
+      field: 'supplier_name',
+      score: 0.9,
+      page: 1,
+      wordIndices: words.flatMap((w, i) => (w.line === line ? [i] : [])),
+    });
+    const merged = mergeStackedSpans(d, [name(0), name(1), name(2)]);
+    expect(merged.map((m) => m.wordIndices.map((i) => words[i]?.text).join(' '))).toEqual([
+      'MVM Musterhafter Versicherungsverein a.G.',
+      'Musterstr. 12',
+    ]);
+  });
+
   it('leaves fields that are one word alone untouched', () => {
     const inv: NerSpan = {
       field: 'invoice_number',

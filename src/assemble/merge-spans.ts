@@ -123,9 +123,9 @@ interface Placed {
 const LINE_FIELDS = new Set(['supplier_name', 'customer_name']);
 // Words of one run are at most this many word heights apart; a wider gap is a column break.
 const MAX_RUN_GAP = 1.2;
-// A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-") or a number ends a run: the words a name
+// A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number ends a run: the words a name
 // shares its line with are mostly a registration number ("AEON CO. (M) BHD (126926-H)"), a phone or a date.
-const RUN_STOP = /:$|^[^\p{L}\p{N}]+$|\p{N}/u;
+const RUN_STOP = /:$|^[^\p{L}\p{N}&+]+$|\p{N}/u;
 
 /**
  * Widens a name span to the whole run of words it sits in on its line. The model often tags only part of a
@@ -162,9 +162,42 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
         added.add(w.i);
       }
     }
+    for (const i of wrappedLine(words, [...mine, ...added], free)) added.add(i);
     if (added.size === 0) return s;
     // A word between two pieces of one name goes to the first piece only, or the re-joined name repeats it.
     for (const i of added) held.add(`${s.page}|${i}`);
     return { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
   });
+}
+
+/**
+ * The words of the line under a name that the name wraps onto: the name's last word is no legal form, and the
+ * next line, left-aligned under it and close below, is one run of free words that ends in a legal form
+ * ("MVM Musterhafter" / "Versicherungsverein Musterstadt a.G."). A legal form is where a company's name ends.
+ */
+function wrappedLine(
+  words: readonly Word[],
+  name: readonly number[],
+  free: (w: Placed) => boolean,
+): number[] {
+  const placed = name.map((i) => ({ word: words[i] as Word, i })).filter((x) => x.word !== undefined);
+  const lastLine = Math.max(...placed.map((x) => x.word.line));
+  const own = placed.filter((x) => x.word.line === lastLine).sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+  const head = own[0];
+  const tail = own[own.length - 1];
+  if (!head || !tail || LEGAL_END.test(tail.word.text)) return [];
+  const next = words
+    .map((word, i) => ({ word, i }))
+    .filter((x) => x.word.line === lastLine + 1)
+    .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+  const first = next[0];
+  const end = next[next.length - 1];
+  if (!first || !end || !LEGAL_END.test(end.word.text) || !next.every(free)) return [];
+  const h = head.word.bbox[3] - head.word.bbox[1];
+  const below = first.word.bbox[1] - tail.word.bbox[3];
+  const oneRun = next.every(
+    (x, k) => k === 0 || x.word.bbox[0] - (next[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
+  );
+  const aligned = Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h;
+  return below >= -0.25 * h && below <= MAX_LINE_GAP * h && aligned && oneRun ? next.map((x) => x.i) : [];
 }

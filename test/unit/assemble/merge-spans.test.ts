@@ -200,6 +200,35 @@ describe('completeNameRuns', () => {
     expect(textOf(shop, aeon as NerSpan)).toBe('AEON CO. (M) BHD');
   });
 
+  it('goes on over "&" and onto the next line when the name wraps there and ends in a legal form', () => {
+    const amp = rowsDoc([[['Grundbesitz GmbH & Co.', 0.05]]]);
+    const [g] = completeNameRuns(amp, [span(amp, 'supplier_name', ['Grundbesitz'])]);
+    expect(textOf(amp, g as NerSpan)).toBe('Grundbesitz GmbH & Co.');
+    // Lines 0.014 apart, as a letterhead sets them.
+    const letter = (lines: string[]) =>
+      docOf(
+        lines.flatMap((l, line) => {
+          let x = 0.1;
+          return l.split(' ').map((text) => {
+            const w: Word = {
+              text,
+              bbox: [x, 0.1 + line * 0.014, x + text.length * 0.01, 0.112 + line * 0.014],
+              confidence: 1,
+              line,
+            };
+            x += text.length * 0.01 + 0.004;
+            return w;
+          });
+        }),
+      );
+    const mvm = letter(['MVM Musterhafter', 'Versicherungsverein Musterstadt a.G.', 'Musterstr. 12']);
+    const [m] = completeNameRuns(mvm, [span(mvm, 'supplier_name', ['MVM', 'Musterhafter'])]);
+    expect(textOf(mvm, m as NerSpan)).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+    const person = letter(['Max Mustermann', 'Musterstr. 11', 'Muster AG']);
+    const [p] = completeNameRuns(person, [span(person, 'customer_name', ['Max', 'Mustermann'])]);
+    expect(textOf(person, p as NerSpan)).toBe('Max Mustermann');
+  });
+
   it('gives an untagged word between two pieces of a name to one of them only', () => {
     const doc = rowsDoc([[['GARDENIA BAKERIES (KL) SDN BHD', 0.05]]]);
     const pieces = [

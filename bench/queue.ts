@@ -1,5 +1,6 @@
 /**
- * Queue benchmark (`npm run bench:queue [-- --n 200 --workers 2 --warm 30 --model DIR]`): N digital invoices
+ * Queue benchmark (`npm run bench:queue [-- --n 200 --workers 2 --warm 30 --model DIR --scanned]`): N digital invoices
+ * (with --scanned: one-page scans as PNG, which OCR reads; use a smaller --n and --warm)
  * from the synthetic generator, uploaded over HTTP to an `invex serve` process, processed by W `invex worker`
  * processes, each result POSTed to a webhook receiver. Prints documents/s, upload→webhook latency p50/p95,
  * and the queue's overhead per document against in-process extractFile over the same files with the same
@@ -28,8 +29,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { config } from '../src/config.js';
 import { generateDocument } from '../src/corpus/synth/generate.js';
+import { degradePage, scanParams } from '../src/corpus/synth/scan.js';
 import { DEFAULT_MODEL_DIR } from '../src/ner/ner.js';
 import { closePipeline, extractFile } from '../src/pipeline.js';
 import { QueueRuntime } from '../src/queue/runtime.js';
@@ -45,6 +48,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     warm: { type: 'string', default: '30' },
     seed: { type: 'string', default: '9001' },
+    scanned: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.n);
@@ -55,6 +59,7 @@ const WARM = Number(values.warm);
 const KEY = randomBytes(16).toString('hex');
 const SECRET = randomBytes(16).toString('hex');
 const TARGET = 0.1;
+const SCANNED = values.scanned === true;
 
 async function modelDir(): Promise<string> {
   if (values.model) return resolve(values.model);
@@ -66,14 +71,30 @@ async function modelDir(): Promise<string> {
   return ensureTestModel();
 }
 
-/** N + warm-up invoices, generated once into tmp/ and reused. */
+/** N + warm-up invoices, generated once into tmp/ and reused: PDFs, or with --scanned one-page scans (PNG). */
 async function documents(count: number): Promise<string[]> {
-  const dir = join(ROOT, 'tmp', `bench-queue-${SEED}`);
+  const dir = join(ROOT, 'tmp', `bench-queue-${SCANNED ? 'scan-' : ''}${SEED}`);
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const f = join(dir, `${String(i).padStart(5, '0')}.pdf`);
-    if (!existsSync(f)) writeFileSync(f, (await generateDocument(SEED, i)).pdf);
+  for (let i = 0; files.length < count; i++) {
+    const f = join(dir, `${String(i).padStart(5, '0')}.${SCANNED ? 'png' : 'pdf'}`);
+    if (!existsSync(f)) {
+      const gen = await generateDocument(SEED, i);
+      if (SCANNED) {
+        // Scans are one page, as the synthetic corpus makes them (src/corpus/synth/scan.ts).
+        const size = gen.pageSizes[0];
+        if (!size || gen.pageSizes.length !== 1) continue;
+        const rng = gen.rng.fork('scan');
+        const { raster } = await degradePage(gen.pdf, size, scanParams(rng), rng);
+        const png = await sharp(raster.data, {
+          raw: { width: raster.width, height: raster.height, channels: 1 },
+        })
+          .png()
+          .withMetadata({ density: raster.dpi })
+          .toBuffer();
+        writeFileSync(f, png);
+      } else writeFileSync(f, gen.pdf);
+    }
     files.push(f);
   }
   return files;
@@ -342,7 +363,7 @@ const model = await modelDir();
 const all = await documents(N + WARM * W);
 const files = all.slice(0, N);
 console.log(
-  `bench:queue: ${N} digital invoices, ${W} workers, warm-up ${WARM} documents per process, model ${model}`,
+  `bench:queue: ${N} ${SCANNED ? 'scanned (one-page PNG)' : 'digital'} invoices, ${W} workers, warm-up ${WARM} documents per process, model ${model}`,
 );
 
 const inp = await inProcess(files, all.slice(N, N + WARM), W, model);
@@ -376,7 +397,7 @@ console.log(
 const target = `≤ ${(1 + TARGET).toFixed(2)}`;
 emitResult('queue', [
   {
-    measure: `queue wall per document (${N} docs, ${W} workers)`,
+    measure: `queue wall per document (${N} ${SCANNED ? 'scanned ' : ''}docs, ${W} workers)`,
     ours: q.wallMs / N,
     reference: inp.wallMs / N,
     unit: 'ms',
@@ -386,7 +407,7 @@ emitResult('queue', [
     note: 'vs in-process extractFile, same lanes',
   },
   {
-    measure: 'queue CPU per document (API, workers, Redis)',
+    measure: `queue CPU per ${SCANNED ? 'scanned ' : ''}document (API, workers, Redis)`,
     ours: (q.cpuS * 1000) / N,
     reference: (inp.cpuS * 1000) / N,
     unit: 'ms',

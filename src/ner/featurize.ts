@@ -239,9 +239,8 @@ const CURRENCY_CODES = new Set([
 ]);
 const DATE_LIKE =
   /^(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}[./-]?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[./-]?\d{0,4}|\d{4}-\d{2}-\d{2}(t[\d:]+)?)[.,]?$/i;
-// A currency printed against the number counts too: receipts print "RM7.70" as often as "RM 7.70".
 const AMOUNT_LIKE =
-  /^[-+(]?([$€£¥]|RM|EUR|USD|GBP|CHF|MYR|SGD)?\d{1,3}([.,' \u00a0\u202f]\d{3})*([.,]\d{1,2})?[$€£¥)]?-?$|^[-+(]?(RM|EUR|USD|GBP|CHF|MYR|SGD)?\d+[.,]\d{2}\)?$/u;
+  /^[-+(]?[$€£¥]?\d{1,3}([.,' \u00a0\u202f]\d{3})*([.,]\d{1,2})?[$€£¥)]?-?$|^[-+(]?\d+[.,]\d{2}\)?$/u;
 const EMAIL_LIKE = /^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i;
 const URL_LIKE =
   /^(https?:\/\/|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|de|fr|org|net|io|co|uk|eu|my|biz|info)(\/.*)?$/i;

@@ -76,9 +76,6 @@ describe('shape features', () => {
     expect(feat('12.50', 'amount_like')).toBe(1);
     expect(feat('1.234,56', 'amount_like')).toBe(1);
     expect(feat('Total', 'amount_like')).toBe(0);
-    expect(feat('RM7.70', 'amount_like')).toBe(1);
-    expect(feat('EUR1.234,56', 'amount_like')).toBe(1);
-    expect(feat('INV123', 'amount_like')).toBe(0);
     expect(feat('2024-03-01', 'date_like')).toBe(1);
     expect(feat('01.03.2024', 'date_like')).toBe(1);
     expect(feat('12-Mar-2024', 'date_like')).toBe(1);

@@ -60,8 +60,6 @@ interface Words {
   holder: string;
   bank: string;
   terms: string;
-  /** Column heads of the payment terms table: description, due date, partial payment. */
-  termsCols: readonly [string, string, string];
   page: string;
 }
 
@@ -108,7 +106,6 @@ const WORDS: Record<Lang, Words> = {
     holder: 'Kontoinhaber',
     bank: 'Kreditinstitut',
     terms: 'Zahlungsbedingungen',
-    termsCols: ['Beschreibung', 'Fälligkeit', 'Teilzahlung'],
     page: 'Seite {n} von {m}',
   },
   en: {
@@ -148,7 +145,6 @@ const WORDS: Record<Lang, Words> = {
     holder: 'Account name',
     bank: 'Bank',
     terms: 'Payment terms',
-    termsCols: ['Description', 'Due date', 'Partial payment'],
     page: 'Page {n} of {m}',
   },
   fr: {
@@ -188,7 +184,6 @@ const WORDS: Record<Lang, Words> = {
     holder: 'Titulaire du compte',
     bank: 'Banque',
     terms: 'Conditions de paiement',
-    termsCols: ['Description', 'Échéance', 'Paiement partiel'],
     page: 'Page {n} sur {m}',
   },
   es: {
@@ -228,7 +223,6 @@ const WORDS: Record<Lang, Words> = {
     holder: 'Titular',
     bank: 'Banco',
     terms: 'Condiciones de pago',
-    termsCols: ['Descripción', 'Vencimiento', 'Pago parcial'],
     page: 'Página {n} de {m}',
   },
   it: {
@@ -268,7 +262,6 @@ const WORDS: Record<Lang, Words> = {
     holder: 'Intestatario',
     bank: 'Istituto',
     terms: 'Condizioni di pagamento',
-    termsCols: ['Descrizione', 'Scadenza', 'Pagamento parziale'],
     page: 'Pagina {n} di {m}',
   },
   nl: {
@@ -308,7 +301,6 @@ const WORDS: Record<Lang, Words> = {
     holder: 'Rekeninghouder',
     bank: 'Bank',
     terms: 'Betalingsvoorwaarden',
-    termsCols: ['Omschrijving', 'Vervaldatum', 'Deelbetaling'],
     page: 'Pagina {n} van {m}',
   },
 };
@@ -440,13 +432,7 @@ function draw(ctx: Ctx): void {
 
   // Overview pairs.
   const meta: Pair[] = [];
-  // Where the due date is printed: with the overview, with the payment data, or in the payment terms table the
-  // XRechnung visualisation prints ("Beschreibung | Fälligkeit | Teilzahlung", the values on the row below).
-  const dueAt = rng.weighted([
-    ['meta', 2],
-    ['pay', 2],
-    ['table', 2],
-  ] as const);
+  const dueInMeta = rng.chance(0.5);
   if (rng.chance(0.85))
     meta.push({
       cap: cap(w.currency),
@@ -454,7 +440,7 @@ function draw(ctx: Ctx): void {
     });
   if (inv.deliveryDate)
     meta.push({ cap: cap(rng.pick(w.delivery)), v: date(ctx, 'delivery_date', inv.deliveryDate) });
-  if (inv.dueDate && dueAt === 'meta')
+  if (inv.dueDate && dueInMeta)
     meta.push({ cap: cap(rng.pick(w.due)), v: date(ctx, 'due_date', inv.dueDate) });
   if (inv.paymentReference)
     meta.push({ cap: cap(w.payRef), v: V.text('payment_reference', inv.paymentReference) });
@@ -583,40 +569,16 @@ function draw(ctx: Ctx): void {
     if (bk.bic) pay.push({ cap: cap('BIC'), v: V.text('bic', bk.bic) });
     if (rng.chance(0.5)) pay.push({ cap: cap(w.bank), v: V.plain(bk.name) });
   }
-  if (inv.paymentTerms && dueAt !== 'table')
-    pay.push({ cap: cap(w.terms), v: V.text('payment_terms', inv.paymentTerms) });
-  if (inv.dueDate && dueAt === 'pay')
+  if (inv.paymentTerms) pay.push({ cap: cap(w.terms), v: V.text('payment_terms', inv.paymentTerms) });
+  if (inv.dueDate && !dueInMeta)
     pay.push({ cap: cap(rng.pick(w.due)), v: date(ctx, 'due_date', inv.dueDate) });
   const payment: Section = { title: rng.pick(w.payment), rows: pay };
-
-  // The terms table: column heads, then the terms text (wrapped in its column), the due date and an empty cell.
-  const drawTermsTable = () => {
-    if (dueAt !== 'table' || !(inv.dueDate || inv.paymentTerms)) return;
-    const xs = [m, m + width * rng.float(0.55, 0.7), m + width * rng.float(0.78, 0.84)] as const;
-    const descW = (xs[1] as number) - m - gap;
-    const desc = inv.paymentTerms ? c.wrap(inv.paymentTerms, descW, size) : [];
-    y += size * 0.6;
-    drawTitle(w.terms, lead * (2 + desc.length));
-    w.termsCols.forEach((h, i) => {
-      c.text(h, xs[i] as number, y, { size, bold: capBold, color: capColor });
-    });
-    y += lead * 1.2;
-    if (inv.dueDate) put(ctx, date(ctx, 'due_date', inv.dueDate), xs[1], y, { size });
-    const tag = inv.paymentTerms ? c.entity('payment_terms', inv.paymentTerms) : undefined;
-    for (const line of desc) {
-      c.text(line, m, y, tag ? { size, tag } : { size });
-      y += lead;
-    }
-    y += desc.length ? size * 0.25 : lead;
-  };
 
   if (rng.chance(0.75)) {
     drawTotals();
     drawSection(payment);
-    drawTermsTable();
   } else {
     drawSection(payment);
-    drawTermsTable();
     drawTotals();
   }
 

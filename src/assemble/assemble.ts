@@ -8,6 +8,7 @@ import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
+import { nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, mergeStackedSpans } from './merge-spans.js';
@@ -250,6 +251,18 @@ export function assemble(
     if (AMOUNT_FIELDS.has(field) || field === 'currency') continue;
     const best = topCandidates(list, 1)[0];
     if (best) picked.push(best);
+  }
+  for (const field of ['supplier_name', 'customer_name'] as const) {
+    if (groups.has(field)) continue;
+    const byCaption = nameByCaption(doc, field);
+    if (!byCaption) continue;
+    picked.push(byCaption);
+    rules.push({
+      rule: 'INVEX-NAME-BY-CAPTION',
+      status: 'warn',
+      message: `the model tagged no ${field}; "${byCaption.value}" is the value beside the name caption under the party's section title`,
+      fields: [field],
+    });
   }
   for (const c of picked) rules.push(...candidateRules(c));
 

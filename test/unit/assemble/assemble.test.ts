@@ -239,6 +239,28 @@ describe('assemble', () => {
     expect(assemble(d, []).fields.total_amount).toMatchObject({ value: '9.00' });
   });
 
+  it('reads party names beside their name caption under the section titles when the model tagged none', () => {
+    const d = page([
+      'Verkäufer',
+      'Name: ELEKTRON Industrieservice GmbH',
+      'Käufer/Leistungsempfänger',
+      'Nummer: 16259',
+      'Name: ConsultingService GmbH',
+      'Anschrift: Musterstr. 18',
+    ]);
+    const o = assemble(d, []);
+    expect(o.fields.supplier_name).toMatchObject({ value: 'ELEKTRON Industrieservice GmbH' });
+    expect(o.fields.customer_name).toMatchObject({ value: 'ConsultingService GmbH' });
+    expect(o.fields.customer_name?.regions[0]?.bbox[1]).toBeCloseTo(0.25);
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-NAME-BY-CAPTION', status: 'warn', fields: ['customer_name'] }),
+    );
+    // A name the model tagged is kept.
+    const tagged = assemble(d, [span(d, 'customer_name', 3, ['16259'])]);
+    expect(tagged.fields.customer_name).toMatchObject({ value: '16259' });
+    expect(tagged.validation).not.toContainEqual(expect.objectContaining({ fields: ['customer_name'] }));
+  });
+
   it('takes the rounded amount paid as the total when a rounding line follows the total (cash rounding)', () => {
     const d = page(['Total (Incl GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['31.02'])]);

@@ -1,0 +1,84 @@
+/**
+ * Party names by their captions, for when the model tagged none. E-invoice visualisations (ZUGFeRD, XRechnung)
+ * and many ERP layouts print each party as a titled section of caption–value rows: "Käufer" / "Buyer" above
+ * "Name: ConsultingService GmbH". The value beside the first "Name" caption under the party's title is its name.
+ */
+import type { DocumentWords, Word } from '../types.js';
+import { regionsOf } from './regions.js';
+import type { Candidate } from './types.js';
+
+// Section titles, as the first word of their line ("Käufer/Leistungsempfänger", "Buyer", "Rechnungsempfänger").
+const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
+  supplier_name:
+    /^(verkäufer|rechnungssteller|lieferant|leistungserbringer|seller|supplier|vendor|vendeur|fournisseur|vendedor|emisor|venditore|cedente|verkoper|leverancier)\b/i,
+  customer_name:
+    /^(käufer|rechnungsempfänger|leistungsempfänger|buyer|customer|bill-?to|acheteur|client|comprador|cliente|acquirente|cessionario|koper|afnemer)\b/i,
+};
+const NAME_CAPTION =
+  /^(name|firma|firmenname|company|nom|raison|nombre|razón|nome|ragione|naam|bedrijfsnaam):?$/i;
+// The name's caption sits this close under the title (fraction of the page height): within its section.
+const MAX_SECTION_DEPTH = 0.12;
+// A value found by its caption, not by the model: below model-tagged values until calibration says more.
+const CAPTION_SCORE = 0.5;
+
+const midY = (w: Word) => (w.bbox[1] + w.bbox[3]) / 2;
+const height = (w: Word) => w.bbox[3] - w.bbox[1];
+
+/** The words of `line` (a text line index) in reading order. */
+function lineWords(words: readonly Word[], line: number): { w: Word; i: number }[] {
+  return words
+    .map((w, i) => ({ w, i }))
+    .filter((x) => x.w.line === line)
+    .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
+}
+
+/** The value beside the first name caption under the party's section title, as a candidate; none if not printed so. */
+export function nameByCaption(
+  doc: DocumentWords,
+  field: 'supplier_name' | 'customer_name',
+): Candidate | undefined {
+  for (const page of doc.pages) {
+    const words = page.words;
+    const titles = words.filter((w, i) => {
+      const first = lineWords(words, w.line)[0];
+      return first?.i === i && TITLES[field].test(w.text);
+    });
+    for (const title of titles) {
+      const caption = words
+        .filter((w) => NAME_CAPTION.test(w.text) && w.bbox[1] > title.bbox[3] - height(title) * 0.25)
+        .filter(
+          (w) => w.bbox[1] - title.bbox[3] <= MAX_SECTION_DEPTH && Math.abs(w.bbox[0] - title.bbox[0]) < 0.05,
+        )
+        .sort((a, b) => a.bbox[1] - b.bbox[1])[0];
+      if (!caption) continue;
+      // The value: the words right of the caption on its row, one run from the nearest on.
+      const row = words
+        .map((w, i) => ({ w, i }))
+        .filter(
+          (x) => x.w.bbox[0] > caption.bbox[2] && Math.abs(midY(x.w) - midY(caption)) < 0.6 * height(caption),
+        )
+        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
+      const value: typeof row = [];
+      for (const x of row) {
+        const prev = value[value.length - 1];
+        if (prev && x.w.bbox[0] - prev.w.bbox[2] > 1.2 * height(x.w)) break;
+        value.push(x);
+      }
+      if (value.length === 0) continue;
+      return {
+        field,
+        value: value.map((x) => x.w.text).join(' '),
+        raw: value.map((x) => x.w.text).join(' '),
+        score: CAPTION_SCORE,
+        regions: regionsOf(
+          page.number,
+          value.map((x) => x.w),
+        ),
+        page: page.number,
+        y: Math.min(...value.map((x) => x.w.bbox[1])),
+        wordIndices: value.map((x) => x.i),
+      };
+    }
+  }
+  return undefined;
+}

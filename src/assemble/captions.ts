@@ -4,6 +4,7 @@
  * "Name: ConsultingService GmbH". The value beside the first "Name" caption under the party's title is its name.
  */
 import type { DocumentWords, Word } from '../types.js';
+import { salutationAbove } from './merge-spans.js';
 import { regionsOf } from './regions.js';
 import type { Candidate } from './types.js';
 
@@ -65,6 +66,16 @@ export function nameByCaption(
         value.push(x);
       }
       if (value.length === 0) continue;
+      // "Herrn" on the row above "Max Mustermann" belongs to the buyer's name (see salutationAbove).
+      const salutation =
+        field === 'customer_name'
+          ? salutationAbove(
+              words,
+              value.map((x) => x.i),
+            )
+          : undefined;
+      const sw = salutation === undefined ? undefined : words[salutation];
+      if (salutation !== undefined && sw) value.unshift({ w: sw, i: salutation });
       return {
         field,
         value: value.map((x) => x.w.text).join(' '),

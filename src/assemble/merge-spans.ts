@@ -163,6 +163,9 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
       }
     }
     for (const i of wrappedLine(words, [...mine, ...added], free)) added.add(i);
+    const salutation = s.field === 'customer_name' ? salutationAbove(words, [...mine, ...added]) : undefined;
+    if (salutation !== undefined && free({ word: words[salutation] as Word, i: salutation }))
+      added.add(salutation);
     if (added.size === 0) return s;
     // A word between two pieces of one name goes to the first piece only, or the re-joined name repeats it.
     for (const i of added) held.add(`${s.page}|${i}`);
@@ -200,4 +203,38 @@ function wrappedLine(
   );
   const aligned = Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h;
   return below >= -0.25 * h && below <= MAX_LINE_GAP * h && aligned && oneRun ? next.map((x) => x.i) : [];
+}
+
+// Salutations printed on their own line above a person's name in an address block ("Herrn" / "Max Mustermann").
+const SALUTATION =
+  /^(herrn?|frau|mr\.?|mrs\.?|ms\.?|monsieur|madame|m\.|mme\.?|señor|señora|sr\.|sra\.|sig\.|sig\.ra|dhr\.|mevr\.)$/i;
+
+/**
+ * The salutation line directly above a buyer's name, if any: e-invoices (EN 16931 BT-44, as in the ZUGFeRD
+ * specimens' XML) keep it in the buyer's name ("Herrn Max Mustermann"), so the printed name includes it too.
+ */
+export function salutationAbove(words: readonly Word[], name: readonly number[]): number | undefined {
+  const placed = name.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+  const top = Math.min(...placed.map((w) => w.bbox[1]));
+  const head = placed
+    .filter((w) => w.bbox[1] - top < 0.5 * (w.bbox[3] - w.bbox[1]))
+    .sort((a, b) => a.bbox[0] - b.bbox[0])[0];
+  if (!head) return undefined;
+  const h = head.bbox[3] - head.bbox[1];
+  // The word right above the name's first word, left-aligned with it, alone on its row in the name's column.
+  const i = words.findIndex((w) => {
+    const gap = head.bbox[1] - w.bbox[3];
+    return Math.abs(w.bbox[0] - head.bbox[0]) <= h && gap >= -0.25 * h && gap <= MAX_LINE_GAP * h;
+  });
+  const above = words[i];
+  if (!above || !SALUTATION.test(above.text)) return undefined;
+  const mid = (w: Word) => (w.bbox[1] + w.bbox[3]) / 2;
+  const alone = !words.some(
+    (w) =>
+      w !== above &&
+      Math.abs(mid(w) - mid(above)) < 0.5 * h &&
+      w.bbox[0] > above.bbox[0] &&
+      w.bbox[0] - above.bbox[2] < 3 * h,
+  );
+  return alone ? i : undefined;
 }

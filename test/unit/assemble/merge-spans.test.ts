@@ -229,6 +229,26 @@ describe('completeNameRuns', () => {
     expect(textOf(person, p as NerSpan)).toBe('Max Mustermann');
   });
 
+  it('puts the salutation printed alone above the buyer name into the name, as e-invoices do', () => {
+    const lines = ['Herrn', 'Max Mustermann', 'Musterstr. 11'];
+    const words: Word[] = lines.flatMap((l, line) =>
+      l.split(' ').map((text, i) => ({
+        text,
+        bbox: [0.1 + i * 0.1, 0.1 + line * 0.014, 0.19 + i * 0.1, 0.112 + line * 0.014] as Word['bbox'],
+        confidence: 1,
+        line,
+      })),
+    );
+    const d = docOf(words);
+    const [buyer] = completeNameRuns(d, [span(d, 'customer_name', ['Max', 'Mustermann'])]);
+    expect(textOf(d, buyer as NerSpan)).toBe('Herrn Max Mustermann');
+    // Not for a seller, and not when the word above is no salutation.
+    const [seller] = completeNameRuns(d, [span(d, 'supplier_name', ['Max', 'Mustermann'])]);
+    expect(textOf(d, seller as NerSpan)).toBe('Max Mustermann');
+    const [street] = completeNameRuns(d, [span(d, 'customer_name', ['Musterstr.'])]);
+    expect(textOf(d, street as NerSpan)).toBe('Musterstr.');
+  });
+
   it('gives an untagged word between two pieces of a name to one of them only', () => {
     const doc = rowsDoc([[['GARDENIA BAKERIES (KL) SDN BHD', 0.05]]]);
     const pieces = [

@@ -6,6 +6,9 @@
  */
 import { Decimal } from 'decimal.js';
 import type { DocumentWords } from '../types.js';
+
+type Page = DocumentWords['pages'][number];
+
 import type { DecimalSeparator } from './normalize/amount.js';
 import { parseAmount } from './normalize/amount.js';
 import { regionsOf } from './regions.js';
@@ -52,20 +55,26 @@ export function completeSubtotalAndTax(
     }
   }
   if (!best) return undefined;
-  const make = (field: string, p: Printed): Candidate => {
-    const word = page.words[p.index];
-    return {
-      field,
-      value: p.value.toFixed(2),
-      raw: word?.text ?? '',
-      score: total.score * COMPLETION_WEIGHT,
-      regions: word ? regionsOf(page.number, [word]) : [],
-      page: page.number,
-      y: p.y,
-      wordIndices: [p.index],
-    };
+  const score = total.score * COMPLETION_WEIGHT;
+  return {
+    subtotal: printedCandidate(page, 'subtotal_amount', best.net, score),
+    tax: printedCandidate(page, 'tax_amount', best.tax, score),
   };
-  return { subtotal: make('subtotal_amount', best.net), tax: make('tax_amount', best.tax) };
+}
+
+/** A printed amount as a candidate for `field`, with its word's region. */
+function printedCandidate(page: Page, field: string, p: Printed, score: number): Candidate {
+  const word = page.words[p.index];
+  return {
+    field,
+    value: p.value.toFixed(2),
+    raw: word?.text ?? '',
+    score,
+    regions: word ? regionsOf(page.number, [word]) : [],
+    page: page.number,
+    y: p.y,
+    wordIndices: [p.index],
+  };
 }
 
 /**
@@ -100,17 +109,7 @@ export function totalOfPartials(
     const other = sum.value.minus(part);
     if (!printed.some((p) => p.index !== index && p.y < sum.y && p.value.minus(other).abs().lt('0.005')))
       continue;
-    const word = page.words[index];
-    return {
-      field: 'total_amount',
-      value: sum.value.toFixed(2),
-      raw: word?.text ?? '',
-      score: total.score * COMPLETION_WEIGHT,
-      regions: word ? regionsOf(page.number, [word]) : [],
-      page: page.number,
-      y: sum.y,
-      wordIndices: [index],
-    };
+    return printedCandidate(page, 'total_amount', sum, total.score * COMPLETION_WEIGHT);
   }
   return undefined;
 }

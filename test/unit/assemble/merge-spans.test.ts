@@ -37,6 +37,25 @@ function docOf(words: Word[]): DocumentWords {
   };
 }
 
+/** A left-aligned block of text lines, `pitch` apart, as a letterhead or address block sets them. */
+function letterDoc(lines: string[], pitch = 0.014): DocumentWords {
+  return docOf(
+    lines.flatMap((l, line) => {
+      let x = 0.1;
+      return l.split(' ').map((text) => {
+        const w: Word = {
+          text,
+          bbox: [x, 0.1 + line * pitch, x + text.length * 0.01, 0.112 + line * pitch],
+          confidence: 1,
+          line,
+        };
+        x += text.length * 0.01 + 0.004;
+        return w;
+      });
+    }),
+  );
+}
+
 const indices = (doc: DocumentWords, texts: string[]) =>
   (doc.pages[0]?.words ?? []).flatMap((w, i) => (texts.includes(w.text) ? [i] : []));
 
@@ -83,16 +102,8 @@ describe('mergeStackedSpans', () => {
   });
 
   it('joins a wrapped name, but never continues a name past its legal form', () => {
-    const lines = ['MVM Musterhafter', 'Versicherungsverein a.G.', 'Musterstr. 12'];
-    const words: Word[] = lines.flatMap((l, line) =>
-      l.split(' ').map((text, i) => ({
-        text,
-        bbox: [0.05 + i * 0.1, 0.1 + line * 0.02, 0.14 + i * 0.1, 0.112 + line * 0.02] as Word['bbox'],
-        confidence: 1,
-        line,
-      })),
-    );
-    const d = docOf(words);
+    const d = letterDoc(['MVM Musterhafter', 'Versicherungsverein a.G.', 'Musterstr. 12'], 0.02);
+    const words = d.pages[0]?.words ?? [];
     const name = (line: number): NerSpan => ({
       field: 'supplier_name',
       score: 0.9,
@@ -204,42 +215,16 @@ describe('completeNameRuns', () => {
     const amp = rowsDoc([[['Grundbesitz GmbH & Co.', 0.05]]]);
     const [g] = completeNameRuns(amp, [span(amp, 'supplier_name', ['Grundbesitz'])]);
     expect(textOf(amp, g as NerSpan)).toBe('Grundbesitz GmbH & Co.');
-    // Lines 0.014 apart, as a letterhead sets them.
-    const letter = (lines: string[]) =>
-      docOf(
-        lines.flatMap((l, line) => {
-          let x = 0.1;
-          return l.split(' ').map((text) => {
-            const w: Word = {
-              text,
-              bbox: [x, 0.1 + line * 0.014, x + text.length * 0.01, 0.112 + line * 0.014],
-              confidence: 1,
-              line,
-            };
-            x += text.length * 0.01 + 0.004;
-            return w;
-          });
-        }),
-      );
-    const mvm = letter(['MVM Musterhafter', 'Versicherungsverein Musterstadt a.G.', 'Musterstr. 12']);
+    const mvm = letterDoc(['MVM Musterhafter', 'Versicherungsverein Musterstadt a.G.', 'Musterstr. 12']);
     const [m] = completeNameRuns(mvm, [span(mvm, 'supplier_name', ['MVM', 'Musterhafter'])]);
     expect(textOf(mvm, m as NerSpan)).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
-    const person = letter(['Max Mustermann', 'Musterstr. 11', 'Muster AG']);
+    const person = letterDoc(['Max Mustermann', 'Musterstr. 11', 'Muster AG']);
     const [p] = completeNameRuns(person, [span(person, 'customer_name', ['Max', 'Mustermann'])]);
     expect(textOf(person, p as NerSpan)).toBe('Max Mustermann');
   });
 
   it('puts the salutation printed alone above the buyer name into the name, as e-invoices do', () => {
-    const lines = ['Herrn', 'Max Mustermann', 'Musterstr. 11'];
-    const words: Word[] = lines.flatMap((l, line) =>
-      l.split(' ').map((text, i) => ({
-        text,
-        bbox: [0.1 + i * 0.1, 0.1 + line * 0.014, 0.19 + i * 0.1, 0.112 + line * 0.014] as Word['bbox'],
-        confidence: 1,
-        line,
-      })),
-    );
-    const d = docOf(words);
+    const d = letterDoc(['Herrn', 'Max Mustermann', 'Musterstr. 11']);
     const [buyer] = completeNameRuns(d, [span(d, 'customer_name', ['Max', 'Mustermann'])]);
     expect(textOf(d, buyer as NerSpan)).toBe('Herrn Max Mustermann');
     // Not for a seller, and not when the word above is no salutation.

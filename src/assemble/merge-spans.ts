@@ -135,7 +135,14 @@ const RUN_STOP = /:$|^[^\p{L}\p{N}&+]+$|\p{N}/u;
  */
 export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   const held = new Set(spans.flatMap((s) => s.wordIndices.map((i) => `${s.page}|${i}`)));
-  return spans.map((s) => {
+  // A line that ends in a legal form is no address line: a wrapped name may take it from an address span.
+  const inAddress = new Set(
+    spans
+      .filter((s) => s.field.endsWith('_address'))
+      .flatMap((s) => s.wordIndices.map((i) => `${s.page}|${i}`)),
+  );
+  const taken = new Set<string>();
+  const named = spans.map((s) => {
     const words = doc.pages[s.page - 1]?.words;
     if (!LINE_FIELDS.has(s.field) || !words || s.wordIndices.length === 0) return s;
     const mine = new Set(s.wordIndices);
@@ -162,7 +169,12 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
         added.add(w.i);
       }
     }
-    for (const i of wrappedLine(words, [...mine, ...added], free)) added.add(i);
+    const key = (i: number) => `${s.page}|${i}`;
+    const takeable = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && inAddress.has(key(w.i)));
+    for (const i of wrappedLine(words, [...mine, ...added], takeable)) {
+      added.add(i);
+      if (inAddress.has(key(i))) taken.add(key(i));
+    }
     const salutation = s.field === 'customer_name' ? salutationAbove(words, [...mine, ...added]) : undefined;
     if (salutation !== undefined && free({ word: words[salutation] as Word, i: salutation }))
       added.add(salutation);
@@ -171,11 +183,17 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
     for (const i of added) held.add(`${s.page}|${i}`);
     return { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
   });
+  if (taken.size === 0) return named;
+  return named.flatMap((s) => {
+    if (!s.field.endsWith('_address')) return [s];
+    const rest = s.wordIndices.filter((i) => !taken.has(`${s.page}|${i}`));
+    return rest.length === 0 ? [] : [{ ...s, wordIndices: rest }];
+  });
 }
 
 /**
  * The words of the line under a name that the name wraps onto: the name's last word is no legal form, and the
- * next line, left-aligned under it and close below, is one run of free words that ends in a legal form
+ * next line, left-aligned under it and close below, is one run of words it may take that ends in a legal form
  * ("MVM Musterhafter" / "Versicherungsverein Musterstadt a.G."). A legal form is where a company's name ends.
  */
 function wrappedLine(

@@ -218,6 +218,13 @@ describe('completeNameRuns', () => {
     const mvm = letterDoc(['MVM Musterhafter', 'Versicherungsverein Musterstadt a.G.', 'Musterstr. 12']);
     const [m] = completeNameRuns(mvm, [span(mvm, 'supplier_name', ['MVM', 'Musterhafter'])]);
     expect(textOf(mvm, m as NerSpan)).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+    // The model tagged the wrapped line as the address: a line ending in a legal form is the name's.
+    const [name, address] = completeNameRuns(mvm, [
+      span(mvm, 'supplier_name', ['MVM', 'Musterhafter']),
+      span(mvm, 'supplier_address', ['Versicherungsverein', 'Musterstadt', 'a.G.', 'Musterstr.', '12']),
+    ]);
+    expect(textOf(mvm, name as NerSpan)).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+    expect(textOf(mvm, address as NerSpan)).toBe('Musterstr. 12');
     const person = letterDoc(['Max Mustermann', 'Musterstr. 11', 'Muster AG']);
     const [p] = completeNameRuns(person, [span(person, 'customer_name', ['Max', 'Mustermann'])]);
     expect(textOf(person, p as NerSpan)).toBe('Max Mustermann');

@@ -8,7 +8,7 @@ import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
-import { nameByCaption } from './captions.js';
+import { CAPTION_SCORE, dueDateByCaption, nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, mergeStackedSpans } from './merge-spans.js';
@@ -262,6 +262,19 @@ export function assemble(
       status: 'warn',
       message: `the model tagged no ${field}; "${byCaption.value}" is the value beside the name caption under the party's section title`,
       fields: [field],
+    });
+  }
+  const due = groups.has('due_date') ? undefined : dueDateByCaption(doc);
+  const dueCandidate = due
+    ? toCandidate(doc, { field: 'due_date', score: CAPTION_SCORE, ...due }, ev)
+    : undefined;
+  if (dueCandidate) {
+    picked.push(dueCandidate);
+    rules.push({
+      rule: 'INVEX-DUE-DATE-BY-CAPTION',
+      status: 'warn',
+      message: `the model tagged no due date; ${dueCandidate.value} is the date beside or under a due-date caption`,
+      fields: ['due_date'],
     });
   }
   for (const c of picked) rules.push(...candidateRules(c));

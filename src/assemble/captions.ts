@@ -20,7 +20,7 @@ const NAME_CAPTION =
 // The name's caption sits this close under the title (fraction of the page height): within its section.
 const MAX_SECTION_DEPTH = 0.12;
 // A value found by its caption, not by the model: below model-tagged values until calibration says more.
-const CAPTION_SCORE = 0.5;
+export const CAPTION_SCORE = 0.5;
 
 const midY = (w: Word) => (w.bbox[1] + w.bbox[3]) / 2;
 const height = (w: Word) => w.bbox[3] - w.bbox[1];
@@ -89,6 +89,43 @@ export function nameByCaption(
         y: Math.min(...value.map((x) => x.w.bbox[1])),
         wordIndices: value.map((x) => x.i),
       };
+    }
+  }
+  return undefined;
+}
+
+// Due-date captions: beside the date ("Fälligkeitstag: 01.04.2014") or heading its column in a payment terms
+// table ("Beschreibung | Fälligkeit | Teilzahlung", the date on the row below).
+const DUE_CAPTION =
+  /^(fälligkeit(sdatum|stag)?|fällig|zahlungsziel|due|échéance|vencimiento|scadenza|vervaldatum|betaaldatum)\b/i;
+const DATE_WORD = /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$/;
+
+/**
+ * The words of the date printed beside or under a due-date caption, first such caption first: the caption's row
+ * to its right (within a few word heights), else the next rows down in its column.
+ */
+export function dueDateByCaption(doc: DocumentWords): { page: number; wordIndices: number[] } | undefined {
+  for (const page of doc.pages) {
+    const words = page.words;
+    for (const cap of words.filter((w) => DUE_CAPTION.test(w.text))) {
+      const h = height(cap);
+      const right = words.findIndex(
+        (w) =>
+          DATE_WORD.test(w.text) &&
+          Math.abs(midY(w) - midY(cap)) < 0.6 * h &&
+          w.bbox[0] > cap.bbox[2] &&
+          w.bbox[0] - cap.bbox[2] < 0.3,
+      );
+      const below = words.findIndex(
+        (w) =>
+          DATE_WORD.test(w.text) &&
+          w.bbox[1] > cap.bbox[3] &&
+          w.bbox[1] - cap.bbox[3] < 2 * h &&
+          w.bbox[0] < cap.bbox[2] &&
+          w.bbox[2] > cap.bbox[0],
+      );
+      const at = right >= 0 ? right : below;
+      if (at >= 0) return { page: page.number, wordIndices: [at] };
     }
   }
   return undefined;

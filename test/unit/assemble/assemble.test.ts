@@ -261,6 +261,18 @@ describe('assemble', () => {
     expect(tagged.validation).not.toContainEqual(expect.objectContaining({ fields: ['customer_name'] }));
   });
 
+  it('reads a due date beside its caption or under it in a payment terms table when the model tagged none', () => {
+    const table = page(['Zahlungsbedingungen', 'Beschreibung Fälligkeit Teilzahlung', 'Sofort 03.10.2018']);
+    const o = assemble(table, []);
+    expect(o.fields.due_date).toMatchObject({ value: '2018-10-03' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-DUE-DATE-BY-CAPTION', status: 'warn' }),
+    );
+    const inline = page(['Fälligkeitstag: 01.04.2014']);
+    expect(assemble(inline, []).fields.due_date).toMatchObject({ value: '2014-04-01' });
+    expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
+  });
+
   it('takes the rounded amount paid as the total when a rounding line follows the total (cash rounding)', () => {
     const d = page(['Total (Incl GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['31.02'])]);

@@ -252,29 +252,22 @@ export function assemble(
     const best = topCandidates(list, 1)[0];
     if (best) picked.push(best);
   }
-  for (const field of ['supplier_name', 'customer_name'] as const) {
-    if (groups.has(field)) continue;
-    const byCaption = nameByCaption(doc, field);
-    if (!byCaption) continue;
-    picked.push(byCaption);
+  // Fields the model tagged nowhere, read off their captions (src/assemble/captions.ts), with a low score.
+  const byCaption = [
+    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION'],
+    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION'],
+    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION'],
+  ] as const;
+  for (const [field, find, rule] of byCaption) {
+    const found = groups.has(field) ? undefined : find();
+    const c = found ? toCandidate(doc, { field, score: CAPTION_SCORE, ...found }, ev) : undefined;
+    if (!c) continue;
+    picked.push(c);
     rules.push({
-      rule: 'INVEX-NAME-BY-CAPTION',
+      rule,
       status: 'warn',
-      message: `the model tagged no ${field}; "${byCaption.value}" is the value beside the name caption under the party's section title`,
+      message: `the model tagged no ${field}; "${c.value}" is printed beside or under its caption`,
       fields: [field],
-    });
-  }
-  const due = groups.has('due_date') ? undefined : dueDateByCaption(doc);
-  const dueCandidate = due
-    ? toCandidate(doc, { field: 'due_date', score: CAPTION_SCORE, ...due }, ev)
-    : undefined;
-  if (dueCandidate) {
-    picked.push(dueCandidate);
-    rules.push({
-      rule: 'INVEX-DUE-DATE-BY-CAPTION',
-      status: 'warn',
-      message: `the model tagged no due date; ${dueCandidate.value} is the date beside or under a due-date caption`,
-      fields: ['due_date'],
     });
   }
   for (const c of picked) rules.push(...candidateRules(c));

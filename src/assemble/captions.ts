@@ -1,12 +1,17 @@
 /**
- * Party names by their captions, for when the model tagged none. E-invoice visualisations (ZUGFeRD, XRechnung)
- * and many ERP layouts print each party as a titled section of caption–value rows: "Käufer" / "Buyer" above
- * "Name: ConsultingService GmbH". The value beside the first "Name" caption under the party's title is its name.
+ * Values by their captions, for fields the model tagged nowhere. E-invoice visualisations (ZUGFeRD, XRechnung)
+ * and many ERP layouts print each party as a titled section of caption–value rows ("Käufer" / "Buyer" above
+ * "Name: ConsultingService GmbH"), and the due date beside its caption or under it in a payment terms table.
+ * Each function gives the words of the value; the assembler reads them like a model span.
  */
 import type { DocumentWords, Word } from '../types.js';
 import { salutationAbove } from './merge-spans.js';
-import { regionsOf } from './regions.js';
-import type { Candidate } from './types.js';
+
+/** Where a value found by its caption is printed. */
+export interface Found {
+  page: number;
+  wordIndices: number[];
+}
 
 // Section titles, as the first word of their line ("Käufer/Leistungsempfänger", "Buyer", "Rechnungsempfänger").
 const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
@@ -33,11 +38,11 @@ function lineWords(words: readonly Word[], line: number): { w: Word; i: number }
     .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
 }
 
-/** The value beside the first name caption under the party's section title, as a candidate; none if not printed so. */
+/** The value beside the first name caption under the party's section title; none if not printed so. */
 export function nameByCaption(
   doc: DocumentWords,
   field: 'supplier_name' | 'customer_name',
-): Candidate | undefined {
+): Found | undefined {
   for (const page of doc.pages) {
     const words = page.words;
     const titles = words.filter((w, i) => {
@@ -67,27 +72,11 @@ export function nameByCaption(
       }
       if (value.length === 0) continue;
       // "Herrn" on the row above "Max Mustermann" belongs to the buyer's name (see salutationAbove).
-      const salutation =
-        field === 'customer_name'
-          ? salutationAbove(
-              words,
-              value.map((x) => x.i),
-            )
-          : undefined;
-      const sw = salutation === undefined ? undefined : words[salutation];
-      if (salutation !== undefined && sw) value.unshift({ w: sw, i: salutation });
+      const indices = value.map((x) => x.i);
+      const salutation = field === 'customer_name' ? salutationAbove(words, indices) : undefined;
       return {
-        field,
-        value: value.map((x) => x.w.text).join(' '),
-        raw: value.map((x) => x.w.text).join(' '),
-        score: CAPTION_SCORE,
-        regions: regionsOf(
-          page.number,
-          value.map((x) => x.w),
-        ),
         page: page.number,
-        y: Math.min(...value.map((x) => x.w.bbox[1])),
-        wordIndices: value.map((x) => x.i),
+        wordIndices: salutation === undefined ? indices : [salutation, ...indices],
       };
     }
   }
@@ -104,7 +93,7 @@ const DATE_WORD = /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$/;
  * The words of the date printed beside or under a due-date caption, first such caption first: the caption's row
  * to its right (within a few word heights), else the next rows down in its column.
  */
-export function dueDateByCaption(doc: DocumentWords): { page: number; wordIndices: number[] } | undefined {
+export function dueDateByCaption(doc: DocumentWords): Found | undefined {
   for (const page of doc.pages) {
     const words = page.words;
     for (const cap of words.filter((w) => DUE_CAPTION.test(w.text))) {

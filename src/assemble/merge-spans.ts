@@ -123,8 +123,9 @@ interface Placed {
 const LINE_FIELDS = new Set(['supplier_name', 'customer_name']);
 // Words of one run are at most this many word heights apart; a wider gap is a column break.
 const MAX_RUN_GAP = 1.2;
-// A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number ends a run: the words a name
-// shares its line with are mostly a registration number ("AEON CO. (M) BHD (126926-H)"), a phone or a date.
+// A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number
+// ends a run: the words a name shares its line with are mostly a registration number ("AEON CO. (M) BHD
+// (126926-H)"), a phone or a date.
 const RUN_STOP = /:$|^[^\p{L}\p{N}&+]+$|\p{N}/u;
 
 /**
@@ -145,12 +146,13 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
   const named = spans.map((s) => {
     const words = doc.pages[s.page - 1]?.words;
     if (!LINE_FIELDS.has(s.field) || !words || s.wordIndices.length === 0) return s;
+    const key = (i: number) => `${s.page}|${i}`;
     const mine = new Set(s.wordIndices);
     const added = new Set<number>();
     const closeBy = (left: Word, right: Word) =>
       right.bbox[0] - left.bbox[2] <=
       MAX_RUN_GAP * Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
-    const free = (w: Placed) => !RUN_STOP.test(w.word.text) && !held.has(`${s.page}|${w.i}`);
+    const free = (w: Placed) => !RUN_STOP.test(w.word.text) && !held.has(key(w.i));
     for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
       const run: Placed[] = words
         .map((word, i) => ({ word, i }))
@@ -169,7 +171,6 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
         added.add(w.i);
       }
     }
-    const key = (i: number) => `${s.page}|${i}`;
     const takeable = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && inAddress.has(key(w.i)));
     for (const i of wrappedLine(words, [...mine, ...added], takeable)) {
       added.add(i);
@@ -180,7 +181,7 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
       added.add(salutation);
     if (added.size === 0) return s;
     // A word between two pieces of one name goes to the first piece only, or the re-joined name repeats it.
-    for (const i of added) held.add(`${s.page}|${i}`);
+    for (const i of added) held.add(key(i));
     return { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
   });
   if (taken.size === 0) return named;

@@ -104,6 +104,20 @@ describe('exportArrays', () => {
     expect(capped.splits.train?.docs).toBe(2);
   });
 
+  it('adds name-swapped copies of real training documents only, when asked', async () => {
+    const dir = join(root, 'swaps');
+    const real: CorpusDoc = { ...(docs[0] as CorpusDoc), id: 'zugferd-1', source: 'zugferd', split: 'train' };
+    writeTinyCorpus(dir);
+    writeFileSync(join(dir, 'zugferd.jsonl'), `${JSON.stringify(real)}\n`);
+    const plain = await exportArrays(dir, join(root, 'swaps0'), { splits: ['train'] });
+    const swapped = await exportArrays(dir, join(root, 'swaps2'), { splits: ['train'], nameSwaps: 2 });
+    const ids = (h: typeof plain) => h.splits.train?.docId.filter((id) => id.startsWith('zugferd')) ?? [];
+    expect(ids(plain)).toEqual(['zugferd-1']);
+    expect(ids(swapped)).toEqual(['zugferd-1', 'zugferd-1#names1', 'zugferd-1#names2']);
+    // Synthetic documents get no copies.
+    expect(swapped.splits.train?.docs).toBe((plain.splits.train?.docs ?? 0) + 2);
+  });
+
   it('rejects unknown labels', async () => {
     const bad = structuredClone(docs[0] as CorpusDoc);
     (bad.pages[0]?.words[0] as { label: string }).label = 'B-nonsense';

@@ -6,6 +6,7 @@
  */
 import type { DocumentWords, Word } from '../types.js';
 import { salutationAbove } from './merge-spans.js';
+import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
 export interface Found {
@@ -26,9 +27,6 @@ const NAME_CAPTION =
 const MAX_SECTION_DEPTH = 0.12;
 // A value found by its caption, not by the model: below model-tagged values until calibration says more.
 export const CAPTION_SCORE = 0.5;
-
-const midY = (w: Word) => (w.bbox[1] + w.bbox[3]) / 2;
-const height = (w: Word) => w.bbox[3] - w.bbox[1];
 
 /** The words of `line` (a text line index) in reading order. */
 function lineWords(words: readonly Word[], line: number): { w: Word; i: number }[] {

@@ -5,10 +5,7 @@
  * are printed words, so they keep their regions (they are read, not derived).
  */
 import { Decimal } from 'decimal.js';
-import type { DocumentWords } from '../types.js';
-
-type Page = DocumentWords['pages'][number];
-
+import type { DocumentWords, Page } from '../types.js';
 import type { DecimalSeparator } from './normalize/amount.js';
 import { parseAmount } from './normalize/amount.js';
 import { regionsOf } from './regions.js';

@@ -5,6 +5,7 @@
  * (stacked lines, aligned, no gap) are one value.
  */
 import type { DocumentWords, Word } from '../types.js';
+import { midY, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
 /**
@@ -215,7 +216,7 @@ function wrappedLine(
   const first = next[0];
   const end = next[next.length - 1];
   if (!first || !end || !LEGAL_END.test(end.word.text) || !next.every(free)) return [];
-  const h = head.word.bbox[3] - head.word.bbox[1];
+  const h = wordHeight(head.word);
   const below = first.word.bbox[1] - tail.word.bbox[3];
   const oneRun = next.every(
     (x, k) => k === 0 || x.word.bbox[0] - (next[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
@@ -236,10 +237,10 @@ export function salutationAbove(words: readonly Word[], name: readonly number[])
   const placed = name.map((i) => words[i]).filter((w): w is Word => w !== undefined);
   const top = Math.min(...placed.map((w) => w.bbox[1]));
   const head = placed
-    .filter((w) => w.bbox[1] - top < 0.5 * (w.bbox[3] - w.bbox[1]))
+    .filter((w) => w.bbox[1] - top < 0.5 * wordHeight(w))
     .sort((a, b) => a.bbox[0] - b.bbox[0])[0];
   if (!head) return undefined;
-  const h = head.bbox[3] - head.bbox[1];
+  const h = wordHeight(head);
   // The word right above the name's first word, left-aligned with it, alone on its row in the name's column.
   const i = words.findIndex((w) => {
     const gap = head.bbox[1] - w.bbox[3];
@@ -247,11 +248,10 @@ export function salutationAbove(words: readonly Word[], name: readonly number[])
   });
   const above = words[i];
   if (!above || !SALUTATION.test(above.text)) return undefined;
-  const mid = (w: Word) => (w.bbox[1] + w.bbox[3]) / 2;
   const alone = !words.some(
     (w) =>
       w !== above &&
-      Math.abs(mid(w) - mid(above)) < 0.5 * h &&
+      Math.abs(midY(w) - midY(above)) < 0.5 * h &&
       w.bbox[0] > above.bbox[0] &&
       w.bbox[0] - above.bbox[2] < 3 * h,
   );

@@ -21,6 +21,16 @@ export function regionsOf(pageNumber: number, words: readonly Word[]): Region[] 
     .map(([, b]) => ({ page: pageNumber, bbox: [round(b[0]), round(b[1]), round(b[2]), round(b[3])] }));
 }
 
+/** The vertical centre of a word's box (fraction of the page). */
+export function midY(w: Word): number {
+  return (w.bbox[1] + w.bbox[3]) / 2;
+}
+
+/** A word's box height (fraction of the page): the unit of the layout rules' gaps. */
+export function wordHeight(w: Word): number {
+  return w.bbox[3] - w.bbox[1];
+}
+
 /** The words of a span, ordered by line then x. */
 export function spanWords(page: Page, indices: readonly number[]): Word[] {
   return indices

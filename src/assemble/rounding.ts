@@ -9,7 +9,7 @@ import { Decimal } from 'decimal.js';
 import type { DocumentWords, Word } from '../types.js';
 import { type DecimalSeparator, parseAmount } from './normalize/amount.js';
 import type { Rule } from './reconcile.js';
-import { regionsOf } from './regions.js';
+import { midY, regionsOf, wordHeight } from './regions.js';
 import type { Candidate } from './types.js';
 
 // "Rounding", "Rounding Adj", "Rounded", "Round off", "Pembundaran" (Malay), "Arrondi" (French), "Rundung".
@@ -22,12 +22,8 @@ const MAX_ADJUSTMENT = new Decimal('0.05');
 /** The smallest coins where cash is rounded: 5 cents (Malaysia, Switzerland, the Netherlands), 10 cents. */
 const COIN_STEPS = [new Decimal('0.05'), new Decimal('0.1')];
 
-function midY(w: Word): number {
-  return (w.bbox[1] + w.bbox[3]) / 2;
-}
-
 function onRow(a: Word, b: Word): boolean {
-  return Math.abs(midY(a) - midY(b)) < 0.6 * Math.max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]);
+  return Math.abs(midY(a) - midY(b)) < 0.6 * Math.max(wordHeight(a), wordHeight(b));
 }
 
 function amountOf(w: Word, sep: DecimalSeparator | undefined): Decimal | undefined {

@@ -184,9 +184,7 @@ export function assemble(
   }
   const partial = pick.total_amount;
   if (partial && !pick.subtotal_amount && !pick.tax_amount) {
-    const page = doc.pages[partial.page - 1];
-    const labeled = page ? keywordAmounts(page.words, 'total_amount').map((k) => k.index) : [];
-    const sum = totalOfPartials(doc, partial, labeled, ev.decimalSeparator);
+    const sum = totalOfPartials(doc, partial, ev.decimalSeparator);
     if (sum) {
       pick.total_amount = sum;
       if (pick.amount_due?.value === partial.value) delete pick.amount_due;

@@ -5,6 +5,7 @@
  * are printed words, so they keep their regions (they are read, not derived).
  */
 import { Decimal } from 'decimal.js';
+import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords, Page } from '../types.js';
 import type { DecimalSeparator } from './normalize/amount.js';
 import { parseAmount } from './normalize/amount.js';
@@ -77,18 +78,18 @@ function printedCandidate(page: Page, field: string, p: Printed, score: number):
 /**
  * The payable total when the tagged total is one of several partial totals: receipts print a total per tax rate
  * ("Total 0% supplies: 23.64", "Total 6% supplies (Inc. GST): 12.72") and then the payable total ("Total
- * Payable: 36.36"), which the model may not tag. An amount beside a total label (`labeled`, word indices),
+ * Payable: 36.36"), which the model may not tag. An amount beside a total label (the labeler's keywords),
  * printed below the tagged total, that is the tagged total plus one other amount printed above it (to the cent)
  * is taken as the total.
  */
 export function totalOfPartials(
   doc: DocumentWords,
   total: Candidate,
-  labeled: readonly number[],
   separator: DecimalSeparator | undefined,
 ): Candidate | undefined {
   const page = doc.pages[total.page - 1];
   if (!page) return undefined;
+  const labeled = keywordAmounts(page.words, 'total_amount').map((k) => k.index);
   const part = new Decimal(total.value);
   const read = (index: number): Printed | undefined => {
     const w = page.words[index];

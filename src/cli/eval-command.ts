@@ -1,8 +1,9 @@
 /** `invex eval SET_DIR`: shared EVAL.md scores of `invex extract` on a labeled set; `--tokens` for entity scores. */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { config } from '../config.js';
 import type { CorpusDoc } from '../corpus/format.js';
+import { wordsCacheFile } from '../corpus/import-common.js';
 import { InvexError } from '../errors.js';
 import { readLabeledSet, toPrediction } from '../eval/run.js';
 import { formatReliability, formatScore, type Prediction, reliability, scoreSet } from '../eval/score.js';
@@ -139,7 +140,7 @@ export async function extractSet(
 
 /** The words `invex corpus import` cached for `file` (src/corpus/import-common.ts frontEndWords), if any. */
 function cachedWords(dir: string, file: string): DocumentWords | undefined {
-  const path = join(dir, `${basename(file)}.words.json`);
+  const path = wordsCacheFile(dir, file);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DocumentWords) : undefined;
 }
 

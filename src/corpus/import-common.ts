@@ -41,6 +41,11 @@ export interface FrontEndRun {
   cached: boolean;
 }
 
+/** Where `frontEndWords` caches the words of `path` in `cacheDir`. */
+export function wordsCacheFile(cacheDir: string, path: string): string {
+  return join(cacheDir, `${basename(path)}.words.json`);
+}
+
 /**
  * The document's words through our own front end (ingest, then OCR of raster pages), cached as JSON in
  * `cacheDir` so that an interrupted import resumes where it stopped.
@@ -49,7 +54,7 @@ export async function frontEndWords(
   path: string,
   opts: { cacheDir?: string; lang: string; refresh?: boolean; ingest?: Partial<IngestOptions> },
 ): Promise<FrontEndRun> {
-  const cacheFile = opts.cacheDir ? join(opts.cacheDir, `${basename(path)}.words.json`) : undefined;
+  const cacheFile = opts.cacheDir ? wordsCacheFile(opts.cacheDir, path) : undefined;
   if (cacheFile && !opts.refresh) {
     try {
       return { words: JSON.parse(await readFile(cacheFile, 'utf8')) as DocumentWords, cached: true };

@@ -52,7 +52,7 @@ function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
 
 // A legal form ends a company's name: the line under "AEON CO. (M) BHD" is the branch's address, even when the
 // model tags it as the name too.
-const LEGAL_END =
+export const LEGAL_END =
   /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
 
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
@@ -196,7 +196,8 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
 /**
  * The words of the line under a name that the name wraps onto: the name's last word is no legal form, and the
  * next line, left-aligned under it and close below, is one run of words it may take that ends in a legal form
- * ("MVM Musterhafter" / "Versicherungsverein Musterstadt a.G."). A legal form is where a company's name ends.
+ * ("MVM Musterhafter" / "Versicherungsverein Musterstadt a.G."), counting only the words of the name's column.
+ * A legal form is where a company's name ends.
  */
 function wrappedLine(
   words: readonly Word[],
@@ -209,14 +210,20 @@ function wrappedLine(
   const head = own[0];
   const tail = own[own.length - 1];
   if (!head || !tail || LEGAL_END.test(tail.word.text)) return [];
-  const next = words
+  const h = wordHeight(head.word);
+  // Only the name's column: in a caption | value layout the next row starts with a caption ("Name:"), which
+  // the text layer may give a line of its own.
+  const inColumn = words
     .map((word, i) => ({ word, i }))
-    .filter((x) => x.word.line === lastLine + 1)
+    .filter((x) => x.word.bbox[0] >= head.word.bbox[0] - h && x.word.bbox[1] > tail.word.bbox[1] + 0.5 * h);
+  const nextTop = Math.min(...inColumn.map((x) => x.word.bbox[1]));
+  const nextLine = inColumn.find((x) => x.word.bbox[1] === nextTop)?.word.line;
+  const next = inColumn
+    .filter((x) => x.word.line === nextLine)
     .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
   const first = next[0];
   const end = next[next.length - 1];
   if (!first || !end || !LEGAL_END.test(end.word.text) || !next.every(free)) return [];
-  const h = wordHeight(head.word);
   const below = first.word.bbox[1] - tail.word.bbox[3];
   const oneRun = next.every(
     (x, k) => k === 0 || x.word.bbox[0] - (next[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
@@ -226,7 +233,7 @@ function wrappedLine(
 }
 
 // Salutations printed on their own line above a person's name in an address block ("Herrn" / "Max Mustermann").
-const SALUTATION =
+export const SALUTATION =
   /^(herrn?|frau|mr\.?|mrs\.?|ms\.?|monsieur|madame|m\.|mme\.?|señor|señora|sr\.|sra\.|sig\.|sig\.ra|dhr\.|mevr\.)$/i;
 
 /**

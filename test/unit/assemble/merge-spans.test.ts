@@ -230,6 +230,34 @@ describe('completeNameRuns', () => {
     expect(textOf(person, p as NerSpan)).toBe('Max Mustermann');
   });
 
+  it('follows a wrapped name in its value column, past a caption that the text layer put on a line of its own', () => {
+    // Caption | value rows as e-invoice viewers print them; each caption is a line, each value another.
+    const cells: [string, number, number][] = [
+      ['Nummer:', 0.1, 0.1],
+      ['549910', 0.4, 0.1],
+      ['MVM Musterhafter', 0.4, 0.114],
+      ['Name:', 0.1, 0.128],
+      ['Versicherungsverein Musterstadt a.G.', 0.4, 0.128],
+      ['Anschrift:', 0.1, 0.15],
+      ['Musterstr. 12', 0.4, 0.15],
+    ];
+    const words: Word[] = cells.flatMap(([text, x0, y], line) => {
+      let x = x0;
+      return text.split(' ').map((t) => {
+        const w: Word = { text: t, bbox: [x, y, x + t.length * 0.01, y + 0.012], confidence: 1, line };
+        x += t.length * 0.01 + 0.004;
+        return w;
+      });
+    });
+    const d = docOf(words);
+    const [name] = completeNameRuns(d, [span(d, 'supplier_name', ['MVM', 'Musterhafter'])]);
+    expect(textOf(d, name as NerSpan)).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+    // A value row that does not end in a legal form is not taken.
+    const plain = docOf(words.filter((w) => w.text !== 'a.G.'));
+    const [alone] = completeNameRuns(plain, [span(plain, 'supplier_name', ['MVM', 'Musterhafter'])]);
+    expect(textOf(plain, alone as NerSpan)).toBe('MVM Musterhafter');
+  });
+
   it('puts the salutation printed alone above the buyer name into the name, as e-invoices do', () => {
     const d = letterDoc(['Herrn', 'Max Mustermann', 'Musterstr. 11']);
     const [buyer] = completeNameRuns(d, [span(d, 'customer_name', ['Max', 'Mustermann'])]);

@@ -1,11 +1,12 @@
 /**
  * Values by their captions, for fields the model tagged nowhere. E-invoice visualisations (ZUGFeRD, XRechnung)
  * and many ERP layouts print each party as a titled section of caption–value rows ("Käufer" / "Buyer" above
- * "Name: ConsultingService GmbH"), and the due date beside its caption or under it in a payment terms table.
+ * "Name: ConsultingService GmbH", or the name on a row of its own: "Käufer" / "Nummer: 16259" / "ConsultingService
+ * GmbH"), and the due date beside its caption or under it in a payment terms table.
  * Each function gives the words of the value; the assembler reads them like a model span.
  */
 import type { DocumentWords, Word } from '../types.js';
-import { salutationAbove } from './merge-spans.js';
+import { LEGAL_END, SALUTATION, salutationAbove } from './merge-spans.js';
 import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
@@ -54,20 +55,7 @@ export function nameByCaption(
           (w) => w.bbox[1] - title.bbox[3] <= MAX_SECTION_DEPTH && Math.abs(w.bbox[0] - title.bbox[0]) < 0.05,
         )
         .sort((a, b) => a.bbox[1] - b.bbox[1])[0];
-      if (!caption) continue;
-      // The value: the words right of the caption on its row, one run from the nearest on.
-      const row = words
-        .map((w, i) => ({ w, i }))
-        .filter(
-          (x) => x.w.bbox[0] > caption.bbox[2] && Math.abs(midY(x.w) - midY(caption)) < 0.6 * height(caption),
-        )
-        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
-      const value: typeof row = [];
-      for (const x of row) {
-        const prev = value[value.length - 1];
-        if (prev && x.w.bbox[0] - prev.w.bbox[2] > 1.2 * height(x.w)) break;
-        value.push(x);
-      }
+      const value = caption ? runFrom(words, caption, caption.bbox[2]) : companyRowBelow(words, title);
       if (value.length === 0) continue;
       // "Herrn" on the row above "Max Mustermann" belongs to the buyer's name (see salutationAbove).
       const indices = value.map((x) => x.i);
@@ -79,6 +67,67 @@ export function nameByCaption(
     }
   }
   return undefined;
+}
+
+/** The words on `anchor`'s row that start at or right of `x`, one run from the nearest on. */
+function runFrom(words: readonly Word[], anchor: Word, x: number): { w: Word; i: number }[] {
+  const row = words
+    .map((w, i) => ({ w, i }))
+    .filter((o) => o.w.bbox[0] >= x && Math.abs(midY(o.w) - midY(anchor)) < 0.6 * height(anchor))
+    .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
+  return oneRun(row);
+}
+
+/** The leading words of `row` (left to right) up to the first gap wider than a word height. */
+function oneRun(row: readonly { w: Word; i: number }[]): { w: Word; i: number }[] {
+  const run: { w: Word; i: number }[] = [];
+  for (const x of row) {
+    const prev = run[run.length - 1];
+    if (prev && x.w.bbox[0] - prev.w.bbox[2] > 1.2 * height(x.w)) break;
+    run.push(x);
+  }
+  return run;
+}
+
+const CAPTION_WORD = /:$/;
+
+/**
+ * With no name caption in the section: the first row under the title, starting at the title's left edge and
+ * before any other section title, that is one run ending in a legal form and holding no caption ("Nummer:").
+ * A legal form marks a company's name, as in merge-spans.ts. A salutation alone on its row marks a person's
+ * name on the row below it ("Herrn" / "Max Mustermann", DIN 5008 address blocks); e-invoices keep the
+ * salutation in the name (see salutationAbove).
+ */
+function companyRowBelow(words: readonly Word[], title: Word): { w: Word; i: number }[] {
+  const h = height(title);
+  const starts = words
+    .map((w, i) => ({ w, i }))
+    .filter(
+      (x) =>
+        x.w !== title &&
+        Math.abs(x.w.bbox[0] - title.bbox[0]) < 0.05 &&
+        x.w.bbox[1] > title.bbox[3] - 0.25 * h &&
+        x.w.bbox[1] - title.bbox[3] <= MAX_SECTION_DEPTH,
+    )
+    .sort((a, b) => a.w.bbox[1] - b.w.bbox[1] || a.w.bbox[0] - b.w.bbox[0])
+    // One start per row: its leftmost word in the column ("DE" of "DE 12345").
+    .filter((x, k, all) => !all.slice(0, k).some((y) => Math.abs(midY(y.w) - midY(x.w)) < 0.5 * height(x.w)));
+  const runAt = (start: { w: Word }) => runFrom(words, start.w, start.w.bbox[0]);
+  for (const [k, start] of starts.entries()) {
+    if (TITLES.supplier_name.test(start.w.text) || TITLES.customer_name.test(start.w.text)) break;
+    const run = runAt(start);
+    const last = run[run.length - 1];
+    if (!last || run.some((x) => CAPTION_WORD.test(x.w.text))) continue;
+    if (LEGAL_END.test(last.w.text)) return run;
+    const below = starts[k + 1];
+    if (run.length === 1 && SALUTATION.test(last.w.text) && below) {
+      const gap = below.w.bbox[1] - last.w.bbox[3];
+      const person = runAt(below);
+      if (gap <= height(last.w) && person.length > 0 && !person.some((x) => CAPTION_WORD.test(x.w.text)))
+        return [last, ...person];
+    }
+  }
+  return [];
 }
 
 // Due-date captions: beside the date ("Fälligkeitstag: 01.04.2014") or heading its column in a payment terms

@@ -261,6 +261,28 @@ describe('assemble', () => {
     expect(tagged.validation).not.toContainEqual(expect.objectContaining({ fields: ['customer_name'] }));
   });
 
+  it('reads a company name on a row of its own under the section title when there is no name caption', () => {
+    const d = page([
+      'Verkäufer:',
+      'ELEKTRON Industrieservice GmbH',
+      'Erfurter Strasse 13',
+      'Käufer/Leistungsempfänger:',
+      'Nummer: 16259',
+      'ConsultingService GmbH',
+      'Musterstr. 18',
+    ]);
+    const o = assemble(d, []);
+    expect(o.fields.supplier_name).toMatchObject({ value: 'ELEKTRON Industrieservice GmbH' });
+    expect(o.fields.customer_name).toMatchObject({ value: 'ConsultingService GmbH' });
+    expect(o.fields.customer_name?.regions[0]?.bbox[1]).toBeCloseTo(0.3);
+    // No legal form: no telling the name from the rest of the block, so nothing is read.
+    const person = page(['Käufer:', 'Nummer: 16259', 'Max Mustermann', 'Musterstr. 18']);
+    expect(assemble(person, []).fields.customer_name).toBeUndefined();
+    // Never from the next party's section.
+    const next = page(['Verkäufer:', 'Musterstr. 5', 'Käufer:', 'ConsultingService GmbH']);
+    expect(assemble(next, []).fields.supplier_name).toBeUndefined();
+  });
+
   it('reads a due date beside its caption or under it in a payment terms table when the model tagged none', () => {
     const table = page(['Zahlungsbedingungen', 'Beschreibung Fälligkeit Teilzahlung', 'Sofort 03.10.2018']);
     const o = assemble(table, []);

@@ -8,7 +8,7 @@ import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
-import { CAPTION_SCORE, dueDateByCaption, nameByCaption } from './captions.js';
+import { CAPTION_SCORE, dueDateByCaption, firstDate, nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, mergeStackedSpans } from './merge-spans.js';
@@ -251,12 +251,14 @@ export function assemble(
     if (best) picked.push(best);
   }
   // Fields the model tagged nowhere, read off their captions (src/assemble/captions.ts), with a low score.
+  const beside = 'is printed beside or under its caption';
   const byCaption = [
-    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION'],
-    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION'],
-    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION'],
+    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside],
+    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside],
+    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION', beside],
+    ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed'],
   ] as const;
-  for (const [field, find, rule] of byCaption) {
+  for (const [field, find, rule, how] of byCaption) {
     const found = groups.has(field) ? undefined : find();
     const c = found ? toCandidate(doc, { field, score: CAPTION_SCORE, ...found }, ev) : undefined;
     if (!c) continue;
@@ -264,7 +266,7 @@ export function assemble(
     rules.push({
       rule,
       status: 'warn',
-      message: `the model tagged no ${field}; "${c.value}" is printed beside or under its caption`,
+      message: `the model tagged no ${field}; "${c.value}" ${how}`,
       fields: [field],
     });
   }

@@ -7,6 +7,7 @@
  */
 import type { DocumentWords, Word } from '../types.js';
 import { LEGAL_END, SALUTATION, salutationAbove } from './merge-spans.js';
+import { parseDate } from './normalize/date.js';
 import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
@@ -162,6 +163,35 @@ export function dueDateByCaption(doc: DocumentWords): Found | undefined {
       );
       const at = right >= 0 ? right : below;
       if (at >= 0) return { page: page.number, wordIndices: [at] };
+    }
+  }
+  return undefined;
+}
+
+// Dates that are not the document's own: due, delivery, service period, validity.
+const OTHER_DATE =
+  /(fällig|zahlbar|liefer|leistung|zeitraum|gültig|due|payable|deliver|ship|period|valid|expir|échéance|livraison|vencimiento|entrega|scadenza|consegna|vervaldatum|levering)/i;
+// A named-month date takes at most three words ("12 Mar 2018", "March 12, 2018").
+const MAX_DATE_WORDS = 3;
+
+/**
+ * The first date printed in reading order, on a line that names no other kind of date: the issue date of a
+ * receipt, which prints one date, or of an invoice whose date the model missed. The shortest run of words on a
+ * line that reads as a date.
+ */
+export function firstDate(doc: DocumentWords): Found | undefined {
+  for (const page of doc.pages) {
+    const words = page.words;
+    for (const line of [...new Set(words.map((w) => w.line))].sort((a, b) => a - b)) {
+      const run = lineWords(words, line);
+      if (run.some((x) => OTHER_DATE.test(x.w.text))) continue;
+      for (let k = 0; k < run.length; k++) {
+        for (let n = 1; n <= MAX_DATE_WORDS && k + n <= run.length; n++) {
+          const part = run.slice(k, k + n);
+          if (parseDate(part.map((x) => x.w.text).join(' ')).length > 0)
+            return { page: page.number, wordIndices: part.map((x) => x.i) };
+        }
+      }
     }
   }
   return undefined;

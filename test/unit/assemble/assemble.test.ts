@@ -295,6 +295,28 @@ describe('assemble', () => {
     expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
   });
 
+  it('takes the first date printed as the issue date when the model tagged none, skipping other kinds of date', () => {
+    const receipt = page([
+      'NIHAKKA SDN BHD',
+      'Fällig: 01.04.2018',
+      '12 Mar 2018 18:19',
+      'Date: 21/05/2018Time: 11:12',
+    ]);
+    const o = assemble(receipt, []);
+    expect(o.fields.issue_date).toMatchObject({ value: '2018-03-12' });
+    expect(o.fields.issue_date?.regions[0]?.bbox[1]).toBeCloseTo(0.15);
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-ISSUE-DATE-FIRST', status: 'warn', fields: ['issue_date'] }),
+    );
+    // A date glued to the next word still reads; a tagged date is kept.
+    expect(assemble(page(['Date: 21/05/2018Time: 11:12']), []).fields.issue_date).toMatchObject({
+      value: '2018-05-21',
+    });
+    const tagged = assemble(receipt, [span(receipt, 'issue_date', 3, ['21/05/2018Time:'])]);
+    expect(tagged.fields.issue_date).toMatchObject({ value: '2018-05-21' });
+    expect(assemble(page(['TOTAL 9.00']), []).fields.issue_date).toBeUndefined();
+  });
+
   it('takes the rounded amount paid as the total when a rounding line follows the total (cash rounding)', () => {
     const d = page(['Total (Incl GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['31.02'])]);

@@ -87,12 +87,45 @@ function merge(group: readonly Piece[]): NerSpan {
   };
 }
 
+// OCR reads a logo or a stamp as a few words of low confidence ("AEPLR S|" above "UNIHAKKA INTERNATIONAL SDN
+// BHD"): below this mean word confidence a name's line is no part of it (dropMisreadLines), and a name piece
+// stands alone, to compete with the others, instead of joining their block (SROIE held-out shops: 5 and 1
+// names more; text pages are never affected).
+const MISREAD = 0.5;
+
+function misread(words: readonly Word[], span: NerSpan): boolean {
+  const ws = span.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+  return ws.length > 0 && ws.reduce((a, w) => a + w.confidence, 0) / ws.length < MISREAD;
+}
+
+/**
+ * Drops the lines of an OCR'd name span that OCR misread (a logo above the shop's name, read as "AEPLR S|"),
+ * when another line of the span reads well. Decoding runs on over line breaks, so one span can hold both.
+ */
+export function dropMisreadLines(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  return spans.map((s) => {
+    const page = doc.pages[s.page - 1];
+    if (page?.source !== 'ocr' || !s.field.endsWith('_name')) return s;
+    const lines = new Map<number, number[]>();
+    for (const i of s.wordIndices) {
+      const w = page.words[i];
+      if (w) lines.set(w.line, [...(lines.get(w.line) ?? []), i]);
+    }
+    const good = [...lines.values()].filter((ix) => !misread(page.words, { ...s, wordIndices: ix }));
+    if (good.length === 0 || good.length === lines.size) return s;
+    return { ...s, wordIndices: good.flat().sort((a, b) => a - b) };
+  });
+}
+
 export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   const out: NerSpan[] = [];
   const blocks = new Map<string, Piece[]>();
   for (const s of spans) {
-    const words = doc.pages[s.page - 1]?.words;
-    const piece = BLOCK_FIELDS.has(s.field) && words ? pieceOf(words, s) : undefined;
+    const page = doc.pages[s.page - 1];
+    const words = page?.words;
+    const alone =
+      page?.source === 'ocr' && s.field.endsWith('_name') && words !== undefined && misread(words, s);
+    const piece = BLOCK_FIELDS.has(s.field) && words && !alone ? pieceOf(words, s) : undefined;
     if (!piece) {
       out.push(s);
       continue;

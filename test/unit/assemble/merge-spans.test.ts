@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/assemble/assemble.js';
-import { completeNameRuns, mergeStackedSpans } from '../../../src/assemble/merge-spans.js';
+import { completeNameRuns, dropMisreadLines, mergeStackedSpans } from '../../../src/assemble/merge-spans.js';
 import type { NerSpan } from '../../../src/assemble/types.js';
 import type { DocumentWords, Word } from '../../../src/types.js';
 
@@ -286,5 +286,45 @@ describe('completeNameRuns', () => {
     const doc = rowsDoc([[['Hauptstraße 5 Berlin', 0.05]]]);
     const s = span(doc, 'supplier_address', ['Hauptstraße']);
     expect(completeNameRuns(doc, [s])).toEqual([s]);
+  });
+});
+
+describe('misread name lines (OCR)', () => {
+  /** A receipt header as OCR reads it: a logo as two badly read words above the shop's name. */
+  function receipt(): DocumentWords {
+    const d = letterDoc(['AEPLR S|', 'UNIHAKKA INTERNATIONAL SDN BHD', '12, Jalan Tampoi']);
+    const page = d.pages[0];
+    if (!page) throw new Error('no page');
+    page.source = 'ocr';
+    for (const w of page.words) w.confidence = w.line === 0 ? 0.2 : 0.9;
+    return d;
+  }
+
+  it('drops the misread lines of a name span that runs over them', () => {
+    const d = receipt();
+    const whole = span(d, 'supplier_name', ['AEPLR', 'S|', 'UNIHAKKA', 'INTERNATIONAL', 'SDN', 'BHD']);
+    expect(assemble(d, [whole]).fields.supplier_name?.value).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
+    // A name read badly throughout is kept: there is nothing better in it.
+    const logo = span(d, 'supplier_name', ['AEPLR', 'S|']);
+    expect(dropMisreadLines(d, [logo])).toEqual([logo]);
+    // Text pages are never touched.
+    const text = letterDoc(['AEPLR S|', 'UNIHAKKA INTERNATIONAL SDN BHD']);
+    for (const w of text.pages[0]?.words ?? []) w.confidence = 0.2;
+    const both = span(text, 'supplier_name', ['AEPLR', 'S|', 'UNIHAKKA', 'INTERNATIONAL', 'SDN', 'BHD']);
+    expect(dropMisreadLines(text, [both])).toEqual([both]);
+  });
+
+  it('keeps a misread name piece out of the block of a well-read one', () => {
+    const d = receipt();
+    const pieces = [
+      span(d, 'supplier_name', ['AEPLR', 'S|']),
+      span(d, 'supplier_name', ['UNIHAKKA', 'INTERNATIONAL', 'SDN', 'BHD']),
+    ];
+    expect(
+      mergeStackedSpans(d, pieces)
+        .map((s) => textOf(d, s))
+        .sort(),
+    ).toEqual(['AEPLR S|', 'UNIHAKKA INTERNATIONAL SDN BHD']);
+    expect(assemble(d, pieces).fields.supplier_name?.value).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
   });
 });

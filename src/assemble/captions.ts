@@ -168,9 +168,9 @@ export function dueDateByCaption(doc: DocumentWords): Found | undefined {
   return undefined;
 }
 
-// Dates that are not the document's own: due, delivery, service period, validity.
+// Dates that are not the document's own: due, delivery, service period, validity, a template's version.
 const OTHER_DATE =
-  /(fällig|zahlbar|liefer|leistung|zeitraum|gültig|due|payable|deliver|ship|period|valid|expir|échéance|livraison|vencimiento|entrega|scadenza|consegna|vervaldatum|levering)/i;
+  /(fällig|zahlbar|liefer|leistung|zeitraum|gültig|version|due|payable|deliver|ship|period|valid|expir|échéance|livraison|vencimiento|entrega|scadenza|consegna|vervaldatum|levering)/i;
 // A named-month date takes at most three words ("12 Mar 2018", "March 12, 2018").
 const MAX_DATE_WORDS = 3;
 

@@ -297,7 +297,7 @@ describe('assemble', () => {
 
   it('takes the first date printed as the issue date when the model tagged none, skipping other kinds of date', () => {
     const receipt = page([
-      'NIHAKKA SDN BHD',
+      'Version 2.1 vom 24.03.2020',
       'Fällig: 01.04.2018',
       '12 Mar 2018 18:19',
       'Date: 21/05/2018Time: 11:12',

@@ -11,7 +11,7 @@ import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } fro
 import { CAPTION_SCORE, dueDateByCaption, firstDate, nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
-import { completeNameRuns, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
+import { completeNameRuns, dropMisreadLines, LEGAL_END, mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
 import {
   type Chosen,
@@ -152,6 +152,8 @@ function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | u
   return undefined;
 }
 
+const endsInLegalForm = (name: string) => LEGAL_END.test(name.trim().split(/\s+/).pop() ?? '');
+
 export interface AssembleOptions {
   /** Maps the final confidences to measured accuracy (calibration.json of the model); none: raw confidences. */
   calibration?: Pick<Calibration, 'maps'>;
@@ -259,16 +261,19 @@ export function assemble(
     ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed'],
   ] as const;
   for (const [field, find, rule, how] of byCaption) {
-    const found = groups.has(field) ? undefined : find();
+    // A party name the model chose that names no legal form gives way to a company name in the party's
+    // section ("Torti Mayer", a contact, under "Verkäufer:" / "Verkehrsbetriebe GmbH").
+    const model = picked.find((c) => c.field === field);
+    if (model && !(field.endsWith('_name') && !endsInLegalForm(model.value))) continue;
+    const found = find();
     const c = found ? toCandidate(doc, { field, score: CAPTION_SCORE, ...found }, ev) : undefined;
-    if (!c) continue;
+    if (!c || (model && (c.value === model.value || !endsInLegalForm(c.value)))) continue;
+    if (model) picked.splice(picked.indexOf(model), 1);
     picked.push(c);
-    rules.push({
-      rule,
-      status: 'warn',
-      message: `the model tagged no ${field}; "${c.value}" ${how}`,
-      fields: [field],
-    });
+    const why = model
+      ? `the model's ${field} "${model.value}" names no company`
+      : `the model tagged no ${field}`;
+    rules.push({ rule, status: 'warn', message: `${why}; "${c.value}" ${how}`, fields: [field] });
   }
   for (const c of picked) rules.push(...candidateRules(c));
 

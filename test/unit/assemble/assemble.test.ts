@@ -255,10 +255,13 @@ describe('assemble', () => {
     expect(o.validation).toContainEqual(
       expect.objectContaining({ rule: 'INVEX-NAME-BY-CAPTION', status: 'warn', fields: ['customer_name'] }),
     );
-    // A name the model tagged is kept.
-    const tagged = assemble(d, [span(d, 'customer_name', 3, ['16259'])]);
+    // A name the model tagged is kept, unless it names no company and the caption's value does (below).
+    const person = page(['Käufer', 'Nummer: 16259', 'Name: Max Mustermann']);
+    const tagged = assemble(person, [span(person, 'customer_name', 1, ['16259'])]);
     expect(tagged.fields.customer_name).toMatchObject({ value: '16259' });
     expect(tagged.validation).not.toContainEqual(expect.objectContaining({ fields: ['customer_name'] }));
+    const replaced = assemble(d, [span(d, 'customer_name', 3, ['16259'])]);
+    expect(replaced.fields.customer_name).toMatchObject({ value: 'ConsultingService GmbH' });
   });
 
   it('reads a company name on a row of its own under the section title when there is no name caption', () => {
@@ -293,6 +296,22 @@ describe('assemble', () => {
     const inline = page(['Fälligkeitstag: 01.04.2014']);
     expect(assemble(inline, []).fields.due_date).toMatchObject({ value: '2014-04-01' });
     expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
+  });
+
+  it("prefers the company name in the party's section over a model name that names no company", () => {
+    const d = page(['Verkäufer:', 'Verkehrsbetriebe GmbH', 'Torti Mayer', 'Musterstraße 3']);
+    const o = assemble(d, [span(d, 'supplier_name', 2, ['Torti', 'Mayer'])]);
+    expect(o.fields.supplier_name).toMatchObject({ value: 'Verkehrsbetriebe GmbH' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-NAME-BY-CAPTION', status: 'warn', fields: ['supplier_name'] }),
+    );
+    // A model name with a legal form stays, and so does one without when the section names no company.
+    const company = assemble(d, [span(d, 'supplier_name', 1, ['Verkehrsbetriebe', 'GmbH'])]);
+    expect(company.fields.supplier_name).toMatchObject({ value: 'Verkehrsbetriebe GmbH' });
+    expect(company.validation).not.toContainEqual(expect.objectContaining({ rule: 'INVEX-NAME-BY-CAPTION' }));
+    const person = page(['Verkäufer:', 'Torti Mayer', 'Musterstraße 3']);
+    const kept = assemble(person, [span(person, 'supplier_name', 1, ['Torti', 'Mayer'])]);
+    expect(kept.fields.supplier_name).toMatchObject({ value: 'Torti Mayer' });
   });
 
   it('takes the first date printed as the issue date when the model tagged none, skipping other kinds of date', () => {

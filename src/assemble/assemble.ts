@@ -11,8 +11,9 @@ import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } fro
 import { CAPTION_SCORE, dueDateByCaption, firstDate, nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
-import { completeNameRuns, dropMisreadLines, LEGAL_END, mergeStackedSpans } from './merge-spans.js';
+import { completeNameRuns, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
+import { LEGAL_END } from './parties.js';
 import {
   type Chosen,
   chooseTotals,

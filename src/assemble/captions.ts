@@ -6,8 +6,9 @@
  * Each function gives the words of the value; the assembler reads them like a model span.
  */
 import type { DocumentWords, Word } from '../types.js';
-import { LEGAL_END, SALUTATION, salutationAbove } from './merge-spans.js';
+import { salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
+import { LEGAL_END, SALUTATION, TITLES } from './parties.js';
 import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
@@ -16,13 +17,6 @@ export interface Found {
   wordIndices: number[];
 }
 
-// Section titles, as the first word of their line ("Käufer/Leistungsempfänger", "Buyer", "Rechnungsempfänger").
-const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
-  supplier_name:
-    /^(verkäufer|rechnungssteller|lieferant|leistungserbringer|seller|supplier|vendor|vendeur|fournisseur|vendedor|emisor|venditore|cedente|verkoper|leverancier)\b/i,
-  customer_name:
-    /^(käufer|rechnungsempfänger|leistungsempfänger|buyer|customer|bill-?to|acheteur|client|comprador|cliente|acquirente|cessionario|koper|afnemer)\b/i,
-};
 const NAME_CAPTION =
   /^(name|firma|firmenname|company|nom|raison|nombre|razón|nome|ragione|naam|bedrijfsnaam):?$/i;
 // The name's caption sits this close under the title (fraction of the page height): within its section.

@@ -5,6 +5,7 @@
  * (stacked lines, aligned, no gap) are one value.
  */
 import type { DocumentWords, Word } from '../types.js';
+import { LEGAL_END, SALUTATION } from './parties.js';
 import { midY, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
@@ -49,11 +50,6 @@ function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
     last: ws.reduce((a, w) => (w.line > a.line || (w.line === a.line && w.bbox[0] > a.bbox[0]) ? w : a)).text,
   };
 }
-
-// A legal form ends a company's name: the line under "AEON CO. (M) BHD" is the branch's address, even when the
-// model tags it as the name too.
-export const LEGAL_END =
-  /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
 
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
 function continues(a: Piece, b: Piece): boolean {
@@ -264,10 +260,6 @@ function wrappedLine(
   const aligned = Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h;
   return below >= -0.25 * h && below <= MAX_LINE_GAP * h && aligned && oneRun ? next.map((x) => x.i) : [];
 }
-
-// Salutations printed on their own line above a person's name in an address block ("Herrn" / "Max Mustermann").
-export const SALUTATION =
-  /^(herrn?|frau|mr\.?|mrs\.?|ms\.?|monsieur|madame|m\.|mme\.?|señor|señora|sr\.|sra\.|sig\.|sig\.ra|dhr\.|mevr\.)$/i;
 
 /**
  * The salutation line directly above a buyer's name, if any: e-invoices (EN 16931 BT-44, as in the ZUGFeRD

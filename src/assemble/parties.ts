@@ -1,0 +1,21 @@
+/**
+ * The words that mark party names on invoices and receipts, shared by the assembly rules: legal forms (where a
+ * company's name ends), salutations (which open a person's name) and party section titles.
+ */
+
+// A legal form ends a company's name: the line under "AEON CO. (M) BHD" is the branch's address, even when the
+// model tags it as the name too.
+export const LEGAL_END =
+  /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
+
+// Salutations printed on their own line above a person's name in an address block ("Herrn" / "Max Mustermann").
+export const SALUTATION =
+  /^(herrn?|frau|mr\.?|mrs\.?|ms\.?|monsieur|madame|m\.|mme\.?|señor|señora|sr\.|sra\.|sig\.|sig\.ra|dhr\.|mevr\.)$/i;
+
+// Section titles, as the first word of their line ("Käufer/Leistungsempfänger", "Buyer", "Rechnungsempfänger").
+export const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
+  supplier_name:
+    /^(verkäufer|rechnungssteller|lieferant|leistungserbringer|seller|supplier|vendor|vendeur|fournisseur|vendedor|emisor|venditore|cedente|verkoper|leverancier)\b/i,
+  customer_name:
+    /^(käufer|rechnungsempfänger|leistungsempfänger|buyer|customer|bill-?to|acheteur|client|comprador|cliente|acquirente|cessionario|koper|afnemer)\b/i,
+};

@@ -5,7 +5,7 @@
  * (stacked lines, aligned, no gap) are one value.
  */
 import type { DocumentWords, Word } from '../types.js';
-import { LEGAL_END, SALUTATION } from './parties.js';
+import { LEGAL_END, SALUTATION, TITLES } from './parties.js';
 import { midY, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
@@ -206,6 +206,9 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
       added.add(i);
       if (inAddress.has(key(i))) taken.add(key(i));
     }
+    // Not a buyer's name: the line above it is mostly the section's title ("Bill To", "Rechnungsempfänger").
+    if (s.field === 'supplier_name')
+      for (const i of wrappedFrom(words, [...mine, ...added], free)) added.add(i);
     const salutation = s.field === 'customer_name' ? salutationAbove(words, [...mine, ...added]) : undefined;
     if (salutation !== undefined && free({ word: words[salutation] as Word, i: salutation }))
       added.add(salutation);
@@ -259,6 +262,51 @@ function wrappedLine(
   );
   const aligned = Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h;
   return below >= -0.25 * h && below <= MAX_LINE_GAP * h && aligned && oneRun ? next.map((x) => x.i) : [];
+}
+
+/**
+ * The words of the line a name wraps from, when the model tagged only its last line: the name ends in a legal
+ * form, and the line right above it (no wider gap than within a paragraph), left-aligned and in its column, is
+ * one run of well-read capitalised words it may take, with no number or caption, that is no section title and
+ * does not end in a legal form itself ("MVM Musterhafter" above "Versicherungsverein Musterstadt a.G.").
+ */
+function wrappedFrom(
+  words: readonly Word[],
+  name: readonly number[],
+  free: (w: Placed) => boolean,
+): number[] {
+  const placed = name.map((i) => ({ word: words[i] as Word, i })).filter((x) => x.word !== undefined);
+  const firstLine = Math.min(...placed.map((x) => x.word.line));
+  const lastLine = Math.max(...placed.map((x) => x.word.line));
+  const head = placed
+    .filter((x) => x.word.line === firstLine)
+    .sort((a, b) => a.word.bbox[0] - b.word.bbox[0])[0];
+  const tail = placed
+    .filter((x) => x.word.line === lastLine)
+    .sort((a, b) => b.word.bbox[0] - a.word.bbox[0])[0];
+  if (!head || !tail || !LEGAL_END.test(tail.word.text)) return [];
+  const h = wordHeight(head.word);
+  const above = words
+    .map((word, i) => ({ word, i }))
+    .filter((x) => x.word.bbox[0] >= head.word.bbox[0] - h && x.word.bbox[3] <= head.word.bbox[1] + 0.25 * h);
+  const bottom = Math.max(...above.map((x) => x.word.bbox[3]));
+  const row = above
+    .filter((x) => Math.abs(midY(x.word) - (bottom - h / 2)) < 0.5 * h)
+    .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+  const first = row[0];
+  const end = row[row.length - 1];
+  if (!first || !end || head.word.bbox[1] - bottom > 0.5 * h) return [];
+  const oneRun = row.every(
+    (x, k) => k === 0 || x.word.bbox[0] - (row[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
+  );
+  const ok =
+    oneRun &&
+    Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h &&
+    !LEGAL_END.test(end.word.text) &&
+    !TITLES.supplier_name.test(first.word.text) &&
+    !TITLES.customer_name.test(first.word.text) &&
+    row.every((x) => free(x) && /^\p{Lu}/u.test(x.word.text) && x.word.confidence >= MISREAD);
+  return ok ? row.map((x) => x.i) : [];
 }
 
 /**

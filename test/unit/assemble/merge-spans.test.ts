@@ -328,3 +328,29 @@ describe('misread name lines (OCR)', () => {
     expect(assemble(d, pieces).fields.supplier_name?.value).toBe('UNIHAKKA INTERNATIONAL SDN BHD');
   });
 });
+
+describe('a seller name wrapped from the line above', () => {
+  it('takes the line the name wraps from when the model tagged only the line with the legal form', () => {
+    const d = letterDoc([
+      'Nummer: 549910',
+      'MVM Musterhafter',
+      'Versicherungsverein Musterstadt a.G.',
+      'Musterstr. 12',
+    ]);
+    const tagged = ['Versicherungsverein', 'Musterstadt', 'a.G.'];
+    const [seller] = completeNameRuns(d, [span(d, 'supplier_name', tagged)]);
+    expect(textOf(d, seller as NerSpan)).toBe('MVM Musterhafter Versicherungsverein Musterstadt a.G.');
+    // Never a buyer's name, never a section title or a line with a number, and only onto a complete name.
+    const [buyer] = completeNameRuns(d, [span(d, 'customer_name', tagged)]);
+    expect(textOf(d, buyer as NerSpan)).toBe('Versicherungsverein Musterstadt a.G.');
+    const titled = letterDoc(['Verkäufer', 'Muster Handel GmbH']);
+    const [t] = completeNameRuns(titled, [span(titled, 'supplier_name', ['Muster', 'Handel', 'GmbH'])]);
+    expect(textOf(titled, t as NerSpan)).toBe('Muster Handel GmbH');
+    const numbered = letterDoc(['Kundennummer 4711', 'Muster Handel GmbH']);
+    const [n] = completeNameRuns(numbered, [span(numbered, 'supplier_name', ['Muster', 'Handel', 'GmbH'])]);
+    expect(textOf(numbered, n as NerSpan)).toBe('Muster Handel GmbH');
+    const open = letterDoc(['Muster Handel', 'Berlin Mitte']);
+    const [o] = completeNameRuns(open, [span(open, 'supplier_name', ['Berlin', 'Mitte'])]);
+    expect(textOf(open, o as NerSpan)).toBe('Berlin Mitte');
+  });
+});

@@ -32,7 +32,10 @@ function lineWords(words: readonly Word[], line: number): { w: Word; i: number }
     .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
 }
 
-/** The value beside the first name caption under the party's section title; none if not printed so. */
+/**
+ * The value beside the first name caption under the party's section title, else the section's company or
+ * addressee row (companyRowBelow), else, for the buyer, a letter's addressee; none if not printed so.
+ */
 export function nameByCaption(
   doc: DocumentWords,
   field: 'supplier_name' | 'customer_name',
@@ -61,7 +64,7 @@ export function nameByCaption(
       };
     }
   }
-  return undefined;
+  return field === 'customer_name' ? letterAddressee(doc) : undefined;
 }
 
 /** The words on `anchor`'s row that start at or right of `x`, one run from the nearest on. */
@@ -114,15 +117,50 @@ function companyRowBelow(words: readonly Word[], title: Word): { w: Word; i: num
     const last = run[run.length - 1];
     if (!last || run.some((x) => CAPTION_WORD.test(x.w.text))) continue;
     if (LEGAL_END.test(last.w.text)) return run;
-    const below = starts[k + 1];
-    if (run.length === 1 && SALUTATION.test(last.w.text) && below) {
-      const gap = below.w.bbox[1] - last.w.bbox[3];
-      const person = runAt(below);
-      if (gap <= height(last.w) && person.length > 0 && !person.some((x) => CAPTION_WORD.test(x.w.text)))
-        return [last, ...person];
-    }
+    const person = run.length === 1 ? addressee(words, last) : [];
+    if (person.length > 0) return person;
   }
   return [];
+}
+
+/**
+ * A salutation alone in its run and the person's name on the row right below it, left-aligned: "Herrn" /
+ * "Max Mustermann", as a DIN 5008 address block prints the addressee. Empty if `salutation` is no such word.
+ */
+function addressee(words: readonly Word[], salutation: { w: Word; i: number }): { w: Word; i: number }[] {
+  const s = salutation.w;
+  const h = height(s);
+  if (!SALUTATION.test(s.text) || runFrom(words, s, s.bbox[0]).length !== 1) return [];
+  const below = words
+    .map((w, i) => ({ w, i }))
+    .filter(
+      (x) =>
+        Math.abs(x.w.bbox[0] - s.bbox[0]) <= h &&
+        x.w.bbox[1] > s.bbox[3] - 0.25 * h &&
+        x.w.bbox[1] - s.bbox[3] <= h,
+    )
+    .sort((a, b) => a.w.bbox[1] - b.w.bbox[1])[0];
+  const person = below ? runFrom(words, below.w, below.w.bbox[0]) : [];
+  const plain = person.every((x) => !CAPTION_WORD.test(x.w.text) && !/\p{N}/u.test(x.w.text));
+  return person.length > 0 && plain ? [salutation, ...person] : [];
+}
+
+/**
+ * The buyer of a letter without party sections: the addressee under a salutation on the first page (the
+ * address field of a DIN 5008 letter, as the ZUGFeRD 1 insurance specimens print it).
+ */
+function letterAddressee(doc: DocumentWords): Found | undefined {
+  const page = doc.pages[0];
+  if (!page) return undefined;
+  const salutations = page.words
+    .map((w, i) => ({ w, i }))
+    .filter((x) => SALUTATION.test(x.w.text))
+    .sort((a, b) => a.w.bbox[1] - b.w.bbox[1]);
+  for (const sal of salutations) {
+    const person = addressee(page.words, sal);
+    if (person.length > 0) return { page: page.number, wordIndices: person.map((x) => x.i) };
+  }
+  return undefined;
 }
 
 // Due-date captions: beside the date ("Fälligkeitstag: 01.04.2014") or heading its column in a payment terms

@@ -298,6 +298,24 @@ describe('assemble', () => {
     expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
   });
 
+  it("reads a letter's addressee under a lone salutation as the buyer when the model tagged none", () => {
+    // An address field's rows, set close (the page helper's rows are three word heights apart).
+    const letter = (lines: string[]) => {
+      const d = page(lines);
+      for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.025;
+      return d;
+    };
+    const d = letter(['Herrn', 'Max Mustermann', 'Musterstr. 11', '12346 Bad Musterhausen']);
+    const o = assemble(d, []);
+    expect(o.fields.customer_name).toMatchObject({ value: 'Herrn Max Mustermann' });
+    expect(o.fields.supplier_name).toBeUndefined();
+    // The row under the salutation must be a name: no number, no caption.
+    expect(assemble(letter(['Herrn', 'Kundennummer 4711']), []).fields.customer_name).toBeUndefined();
+    expect(assemble(letter(['Herrn Max Mustermann']), []).fields.customer_name).toBeUndefined();
+    // Rows far apart are no address block.
+    expect(assemble(page(['Herrn', 'Max Mustermann']), []).fields.customer_name).toBeUndefined();
+  });
+
   it("prefers the company name in the party's section over a model name that names no company", () => {
     const d = page(['Verkäufer:', 'Verkehrsbetriebe GmbH', 'Torti Mayer', 'Musterstraße 3']);
     const o = assemble(d, [span(d, 'supplier_name', 2, ['Torti', 'Mayer'])]);

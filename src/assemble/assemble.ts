@@ -8,7 +8,7 @@ import { keywordAmounts } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
-import { CAPTION_SCORE, dueDateByCaption, firstDate, nameByCaption } from './captions.js';
+import { CAPTION_SCORE, dueDateByCaption, firstDate, letterheadName, nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
@@ -253,19 +253,24 @@ export function assemble(
     const best = topCandidates(list, 1)[0];
     if (best) picked.push(best);
   }
-  // Fields the model tagged nowhere, read off their captions (src/assemble/captions.ts), with a low score.
+  // Fields the model tagged nowhere, read off their captions or their place (src/assemble/captions.ts), with a
+  // low score, first rule first. A party name the model chose that names no legal form also gives way to a
+  // company named in the party's section ("Torti Mayer", a contact, under "Verkäufer:" / "Verkehrsbetriebe GmbH")
+  // or heading the first page (measured: SROIE names +2, synthetic +1, none lost).
   const beside = 'is printed beside or under its caption';
-  const byCaption = [
-    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside],
-    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside],
-    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION', beside],
-    ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed'],
+  const fallbacks = [
+    // field, finder, rule, where the value is, whether it replaces a model name that names no company
+    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside, true],
+    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside, true],
+    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION', beside, false],
+    ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed', false],
+    ['supplier_name', () => letterheadName(doc), 'INVEX-SUPPLIER-LETTERHEAD', 'heads the first page', true],
   ] as const;
-  for (const [field, find, rule, how] of byCaption) {
-    // A party name the model chose that names no legal form gives way to a company name in the party's
-    // section ("Torti Mayer", a contact, under "Verkäufer:" / "Verkehrsbetriebe GmbH").
+  const byModel = new Set(picked);
+  for (const [field, find, rule, how, replaces] of fallbacks) {
     const model = picked.find((c) => c.field === field);
-    if (model && !(field.endsWith('_name') && !endsInLegalForm(model.value))) continue;
+    const weak = model !== undefined && replaces && byModel.has(model) && !endsInLegalForm(model.value);
+    if (model && !weak) continue;
     const found = find();
     const c = found ? toCandidate(doc, { field, score: CAPTION_SCORE, ...found }, ev) : undefined;
     if (!c || (model && (c.value === model.value || !endsInLegalForm(c.value)))) continue;

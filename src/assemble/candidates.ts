@@ -15,7 +15,12 @@ export const AMOUNT_FIELDS = new Set(['subtotal_amount', 'tax_amount', 'total_am
 const DECIMAL_ITEM_FIELDS = new Set(['item_quantity', 'item_unit_price', 'item_amount', 'item_tax_rate']);
 // Their lines join with ", ". A name's lines join with a space: a name wraps, as e-invoices' own data shows
 // ("MVM Musterhafter" / "Versicherungsverein Musterstadt a.G.", "Herrn" / "Max Mustermann").
-const MULTILINE_FIELDS = new Set(['supplier_address', 'customer_address', 'item_description', 'payment_terms']);
+const MULTILINE_FIELDS = new Set([
+  'supplier_address',
+  'customer_address',
+  'item_description',
+  'payment_terms',
+]);
 
 export interface DocumentEvidence {
   decimalSeparator?: DecimalSeparator;

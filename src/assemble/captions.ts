@@ -111,7 +111,7 @@ function companyRowBelow(words: readonly Word[], title: Word): { w: Word; i: num
     // One start per row: its leftmost word in the column ("DE" of "DE 12345").
     .filter((x, k, all) => !all.slice(0, k).some((y) => Math.abs(midY(y.w) - midY(x.w)) < 0.5 * height(x.w)));
   const runAt = (start: { w: Word }) => runFrom(words, start.w, start.w.bbox[0]);
-  for (const [k, start] of starts.entries()) {
+  for (const start of starts) {
     if (TITLES.supplier_name.test(start.w.text) || TITLES.customer_name.test(start.w.text)) break;
     const run = runAt(start);
     const last = run[run.length - 1];
@@ -225,6 +225,40 @@ export function firstDate(doc: DocumentWords): Found | undefined {
         }
       }
     }
+  }
+  return undefined;
+}
+
+// A document's title line, not its issuer ("TAX INVOICE", "Rechnung", "OFFICIAL RECEIPT", "COPY").
+const DOCUMENT_TITLE =
+  /^(tax\s+|simplified\s+tax\s+|official\s+|cash\s+)?(invoice|receipt|bill|sale|rechnung|quittung|beleg|facture|reçu|factura|recibo|fattura|ricevuta|factuur|bon|credit\s+note|gutschrift|avoir|quotation|angebot|delivery\s+note|lieferschein|copy|duplicate|kopie)\b/i;
+// A letterhead line is mostly letters.
+const MIN_LETTER_SHARE = 0.6;
+
+/**
+ * The issuer by its letterhead: the first line of the first page that reads well, is mostly letters, holds no
+ * caption and is no document title ("TAX INVOICE" above "DOMINO'S PIZZA"), unless it opens an addressee block.
+ * Receipts print the shop's name first.
+ */
+export function letterheadName(doc: DocumentWords): Found | undefined {
+  const page = doc.pages[0];
+  if (!page) return undefined;
+  const words = page.words;
+  for (const line of [...new Set(words.map((w) => w.line))].sort((a, b) => a - b)) {
+    const run = lineWords(words, line);
+    const text = run.map((x) => x.w.text).join(' ');
+    const letters = text.match(/\p{L}/gu)?.length ?? 0;
+    const read = run.reduce((a, x) => a + x.w.confidence, 0) / Math.max(1, run.length);
+    if (read < 0.5 || letters < 2) continue;
+    if (
+      letters < MIN_LETTER_SHARE * text.replace(/\s/g, '').length ||
+      run.some((x) => CAPTION_WORD.test(x.w.text))
+    )
+      return undefined;
+    if (DOCUMENT_TITLE.test(text)) continue;
+    // A page that opens with an addressee ("Herrn" / "Max Mustermann") has no letterhead above it.
+    if (SALUTATION.test(run[0]?.w.text ?? '')) return undefined;
+    return { page: page.number, wordIndices: run.map((x) => x.i) };
   }
   return undefined;
 }

@@ -298,6 +298,32 @@ describe('assemble', () => {
     expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
   });
 
+  it('reads the supplier off the letterhead when the model tagged none, past the document title', () => {
+    const d = page([
+      'TAX INVOICE',
+      "DOMINO'S PIZZA",
+      'GST REF NO : 001694261248',
+      'No.12, Jalan Permas Jaya 10',
+    ]);
+    const o = assemble(d, []);
+    expect(o.fields.supplier_name).toMatchObject({ value: "DOMINO'S PIZZA" });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({
+        rule: 'INVEX-SUPPLIER-LETTERHEAD',
+        status: 'warn',
+        fields: ['supplier_name'],
+      }),
+    );
+    // Not a line of numbers or a caption line: then the page has no letterhead to read.
+    expect(assemble(page(['Invoice', 'No: 4711']), []).fields.supplier_name).toBeUndefined();
+    expect(assemble(page(['12.03.2018 18:19 #01']), []).fields.supplier_name).toBeUndefined();
+    // A misread line (a logo) is passed over.
+    const ocr = page(['Rotlio', "DOMINO'S PIZZA"], 'ocr');
+    const logo = ocr.pages[0]?.words[0];
+    if (logo) logo.confidence = 0.1;
+    expect(assemble(ocr, []).fields.supplier_name).toMatchObject({ value: "DOMINO'S PIZZA" });
+  });
+
   it("reads a letter's addressee under a lone salutation as the buyer when the model tagged none", () => {
     // An address field's rows, set close (the page helper's rows are three word heights apart).
     const letter = (lines: string[]) => {

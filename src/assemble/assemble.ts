@@ -4,7 +4,8 @@
  * touch the field (a passed arithmetic rule raises it, a failed check or an ambiguous reading lowers it).
  */
 
-import { keywordAmounts } from '../corpus/match.js';
+import { Decimal } from 'decimal.js';
+import { keywordAmounts, STRONG_KEYWORD } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
@@ -19,6 +20,7 @@ import {
   chooseTotals,
   chosenValue,
   deriveTotals,
+  eq,
   lineSumRule,
   type Rule,
   topCandidates,
@@ -155,6 +157,49 @@ function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | u
 
 const endsInLegalForm = (name: string) => LEGAL_END.test(name.trim().split(/\s+/).pop() ?? '');
 
+/** Do the tagged subtotal and tax add up to the tagged total? */
+function reconciles(pick: Partial<Record<string, Candidate>>): boolean {
+  const { subtotal_amount: sub, tax_amount: tax, total_amount: total } = pick;
+  if (!sub || !tax || !total) return false;
+  return eq(total.value, new Decimal(sub.value).plus(tax.value));
+}
+
+/**
+ * The amount beside an unmistakable total label ("GRAND TOTAL", "Total Payable", "Total After Adj Incl GST"),
+ * on the tagged total's page, when the tagged total has no such label itself: the model took a partial total
+ * ("Total 0% supplies") or another amount.
+ */
+function totalByStrongLabel(
+  doc: DocumentWords,
+  tagged: Candidate,
+  others: readonly string[],
+  ev: DocumentEvidence,
+): Candidate | undefined {
+  const page = doc.pages[tagged.page - 1];
+  if (!page) return undefined;
+  const labeled = keywordAmounts(page.words, 'total_amount');
+  if (labeled.some((k) => tagged.wordIndices.includes(k.index) && k.keyword >= STRONG_KEYWORD))
+    return undefined;
+  const best = labeled.filter((k) => k.keyword >= STRONG_KEYWORD)[0];
+  if (!best) return undefined;
+  const span = {
+    field: 'total_amount',
+    score: KEYWORD_TOTAL_SCORE,
+    page: page.number,
+    wordIndices: [best.index],
+  };
+  const c = toCandidate(doc, span, ev);
+  // "All prices incl. tax 8.25%: $739.65" reads as a strong total label, but the model tagged it as the tax.
+  return c && c.value !== tagged.value && !others.includes(c.value) ? c : undefined;
+}
+
+/** The tagged amount due is the tagged total, printed apart: two labels agree on it. */
+function confirmedByAmountDue(pick: Partial<Record<string, Candidate>>): boolean {
+  const { total_amount: total, amount_due: due } = pick;
+  if (!total || !due || due.value !== total.value) return false;
+  return !due.wordIndices.some((i) => total.wordIndices.includes(i));
+}
+
 export interface AssembleOptions {
   /** Maps the final confidences to measured accuracy (calibration.json of the model); none: raw confidences. */
   calibration?: Pick<Calibration, 'maps'>;
@@ -195,6 +240,21 @@ export function assemble(
         rule: 'INVEX-TOTAL-OF-PARTIALS',
         status: 'warn',
         message: `the tagged total ${partial.value} plus another printed amount is the ${sum.value} printed below it beside a total label: the tagged one is a partial total, and ${sum.value} is taken as the total`,
+        fields: ['total_amount'],
+      });
+    }
+  }
+  const weak = pick.total_amount;
+  if (weak && !reconciles(pick) && !confirmedByAmountDue(pick)) {
+    const others = [pick.subtotal_amount, pick.tax_amount].flatMap((c) => (c ? [c.value] : []));
+    const strong = totalByStrongLabel(doc, weak, others, ev);
+    if (strong) {
+      pick.total_amount = strong;
+      if (pick.amount_due?.value === weak.value) delete pick.amount_due;
+      rules.push({
+        rule: 'INVEX-TOTAL-BY-STRONG-LABEL',
+        status: 'warn',
+        message: `the tagged total ${weak.value} has no label that names it the total, and no subtotal and tax or amount due confirm it; ${strong.value} is printed beside one ("Grand Total", "Total Payable")`,
         fields: ['total_amount'],
       });
     }

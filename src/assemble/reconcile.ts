@@ -24,7 +24,7 @@ type TotalField = (typeof TOTALS)[number];
 
 // One cent: amounts are printed rounded to cents (EN 16931 BT-106..115 have 2 decimals).
 const TOLERANCE = new Decimal('0.01');
-const eq = (a: string, b: Decimal) => new Decimal(a).minus(b).abs().lte(TOLERANCE);
+export const eq = (a: string, b: Decimal) => new Decimal(a).minus(b).abs().lte(TOLERANCE);
 
 /** Top-k distinct values per field, best first. */
 export function topCandidates(cands: readonly Candidate[], k = 3): Candidate[] {

@@ -326,6 +326,8 @@ function cleanAmountText(s: string): string {
 const WEAK_AMOUNT = 0.9;
 /** The keyword prior a guess needs: a label on the value's own row (the smallest positive weight). */
 const KEYWORD_PRIOR = 2;
+/** The weight of a label that names its field unmistakably ("GRAND TOTAL", "Total Payable", "Zahlbetrag"). */
+export const STRONG_KEYWORD = 2.5;
 /** Document amounts whose every keyword-labeled printed occurrence is tagged, not just the best one. */
 const REPEATED_AMOUNTS = new Set(['total_amount', 'subtotal_amount', 'tax_amount', 'amount_due']);
 
@@ -433,7 +435,7 @@ const KEYWORDS: Record<string, [RegExp, number][]> = {
   total_amount: [
     [
       /GRAND ?TOTAL|ROUND(ED|ING)? ?(D )?TOTAL|TOTAL.{0,20}(INCL|INKL|INCLUSIVE|AFTER|TTC|AMOUNT|DUE|PAYABLE|ROUNDED)|(?<!EX)CLUSIVE|INKLUSIVE|WITH (GST|TAX|VAT)|INCL.{0,4}(GST|TAX|VAT)|NET ?AMT|GESAMTBETRAG|BRUTTO|ENDBETRAG|RECHNUNGSBETRAG|NETT TOTAL|TOTALE|TOTAAL/,
-      2.5,
+      STRONG_KEYWORD,
     ],
     [
       /SUB ?TOTAL|ZWISCHEN|NETTO|EXCL|TAX|GST|VAT|MWST|UST|STEUER|TVA|IVA|BTW|CHANGE|CASH|TENDER|DISC|RABATT|ADJUST|SAVING|QTY/,
@@ -447,7 +449,7 @@ const KEYWORDS: Record<string, [RegExp, number][]> = {
   amount_due: [
     [
       /ZAHLBETRAG|ZU ZAHLEN|FALLIG|AMOUNT DUE|BALANCE|DUE|OFFEN|A PAYER|TE BETALEN|DA PAGARE|PAYABLE|TO PAY/,
-      2.5,
+      STRONG_KEYWORD,
     ],
     [/SUB ?TOTAL|NETTO|TAX|GST|VAT|MWST|UST|STEUER/, -1.5],
     [/TOTAL|GESAMT|BRUTTO|SUMME|BETRAG/, 1],
@@ -455,14 +457,14 @@ const KEYWORDS: Record<string, [RegExp, number][]> = {
   subtotal_amount: [
     [
       /SUB ?TOTAL|ZWISCHENSUMME|NETTO|WARENWERT|TOTAL HT|EXCL|OHNE (UST|MWST|STEUER)|BEFORE TAX|PRE ?TAX|VOR STEUER|ZZGL|IMPONIBLE|TAXABLE|SUBTOTALE|SUMME POSITIONEN|NET AMOUNT|NET TOTAL/,
-      2.5,
+      STRONG_KEYWORD,
     ],
     [/BRUTTO|INCL|INKL|TTC|TAX|GST|VAT|MWST|UST|STEUER|TVA|IVA|BTW/, -1.5],
     [/NET|HT|SUMME|GESAMT|TOTAL/, 1],
   ],
   tax_amount: [
     [/INCL|INKL|BRUTTO|TTC|EXCL|NETTO/, -1],
-    [/TAX|GST|VAT|MWST|UST|STEUER|TVA|IVA|BTW|SST/, 2.5],
+    [/TAX|GST|VAT|MWST|UST|STEUER|TVA|IVA|BTW|SST/, STRONG_KEYWORD],
   ],
   issue_date: [
     [
@@ -472,10 +474,10 @@ const KEYWORDS: Record<string, [RegExp, number][]> = {
     [/RECHNUNGSDATUM|INVOICE DATE|DATE|DATUM|FECHA|DATA|FACTURE|TARIKH/, 2],
   ],
   due_date: [
-    [/DUE|FALLIG|ZAHLBAR|PAYABLE|ECHEANCE|VENCIMIENTO|SCADENZA|VERVAL|BIS|UNTIL|PAY BY/, 2.5],
+    [/DUE|FALLIG|ZAHLBAR|PAYABLE|ECHEANCE|VENCIMIENTO|SCADENZA|VERVAL|BIS|UNTIL|PAY BY/, STRONG_KEYWORD],
     [/RECHNUNGSDATUM|INVOICE DATE|LIEFER|DELIVERY|LEISTUNG/, -1.5],
   ],
-  delivery_date: [[/LIEFER|LEISTUNG|DELIVERY|SHIP|LIVRAISON|ENTREGA|CONSEGNA|LEVERING/, 2.5]],
+  delivery_date: [[/LIEFER|LEISTUNG|DELIVERY|SHIP|LIVRAISON|ENTREGA|CONSEGNA|LEVERING/, STRONG_KEYWORD]],
   invoice_number: [
     [/KUNDE|CUSTOMER|BESTELL|ORDER|TEL|FAX|PHONE|IBAN|UST|VAT|STEUER/, -1.5],
     [/RECHNUNG|INVOICE|FACTUR|FATTURA|NUMMER|NUMBER|NR|NO|BELEG|DOCUMENT|BILL|RECEIPT|NUMERO|INV/, 2],

@@ -380,6 +380,41 @@ describe('assemble', () => {
     expect(assemble(page(['TOTAL 9.00']), []).fields.issue_date).toBeUndefined();
   });
 
+  it('takes the amount beside an unmistakable total label over a tagged total without one', () => {
+    const d = page([
+      'Total 0% supplies: 10.36',
+      'Total 6% supplies (Inc. GST): 11.44',
+      'Total Payable: 26.80',
+    ]);
+    const o = assemble(d, [span(d, 'total_amount', 0, ['10.36'])]);
+    expect(o.fields.total_amount).toMatchObject({ value: '26.80' });
+    expect(o.fields.total_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.15);
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({
+        rule: 'INVEX-TOTAL-BY-STRONG-LABEL',
+        status: 'warn',
+        fields: ['total_amount'],
+      }),
+    );
+    // Kept when an amount due printed apart agrees, when subtotal and tax add up to it, or when the strongly
+    // labeled amount is the tagged tax.
+    const due = page(['Total: 9705.11', 'All prices incl. tax 8.25%: 739.65', 'Amount Payable: 9705.11']);
+    const dueSpans = [
+      span(due, 'total_amount', 0, ['9705.11']),
+      span(due, 'tax_amount', 1, ['739.65']),
+      span(due, 'amount_due', 2, ['9705.11']),
+    ];
+    expect(assemble(due, dueSpans).fields.total_amount).toMatchObject({ value: '9705.11' });
+    expect(assemble(due, dueSpans.slice(0, 2)).fields.total_amount).toMatchObject({ value: '9705.11' });
+    const sum = page(['Subtotal 10.00', 'Tax 1.90', 'Total 11.90', 'Grand Total 20.00']);
+    const sumSpans = [
+      span(sum, 'subtotal_amount', 0, ['10.00']),
+      span(sum, 'tax_amount', 1, ['1.90']),
+      span(sum, 'total_amount', 2, ['11.90']),
+    ];
+    expect(assemble(sum, sumSpans).fields.total_amount).toMatchObject({ value: '11.90' });
+  });
+
   it('takes the rounded amount paid as the total when a rounding line follows the total (cash rounding)', () => {
     const d = page(['Total (Incl GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['31.02'])]);

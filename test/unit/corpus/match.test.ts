@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, labelDocument, labelPage, matchValue } from '../../../src/corpus/match.js';
+import {
+  editDistance,
+  keywordAmounts,
+  labelDocument,
+  labelPage,
+  matchValue,
+  STRONG_KEYWORD,
+} from '../../../src/corpus/match.js';
 import type { Word } from '../../../src/types.js';
 
 /**
@@ -284,5 +291,22 @@ describe('labelPage / labelDocument', () => {
     const r = labelPage(words, { currency: 'EUR', total_amount: '12.00' });
     expect(r.found.sort()).toEqual(['currency', 'total_amount']);
     expect(labeledText(words, r.labels, 'currency')).toBe('EUR');
+  });
+});
+
+describe('keywordAmounts', () => {
+  it('weighs an unmistakable total label, misread by OCR or not, above a plain one', () => {
+    const words = page([
+      'Total 0% supplies: 10.36',
+      'lotal After Adj Incl GST 88.95',
+      'Amount To Be Paid : 25.45',
+      'CASH 100.00',
+    ]);
+    const found = keywordAmounts(words, 'total_amount');
+    const strong = found.filter((k) => k.keyword >= STRONG_KEYWORD).map((k) => words[k.index]?.text);
+    expect(strong.sort()).toEqual(['25.45', '88.95']);
+    // A plain "Total" label counts, but not as a strong one; CASH is no total label.
+    expect(found.map((k) => words[k.index]?.text)).toContain('10.36');
+    expect(found.map((k) => words[k.index]?.text)).not.toContain('100.00');
   });
 });

@@ -138,18 +138,20 @@ function currencyField(
 // A total found by its label alone, not by the model: below any model-tagged value until calibration says more.
 const KEYWORD_TOTAL_SCORE = 0.5;
 
+/** The total candidate of the amount word `index` on page `page`, found by its label. */
+function labeledTotal(doc: DocumentWords, page: number, index: number, ev: DocumentEvidence) {
+  return toCandidate(
+    doc,
+    { field: 'total_amount', score: KEYWORD_TOTAL_SCORE, page, wordIndices: [index] },
+    ev,
+  );
+}
+
 /** The amount beside the strongest total label ("TOTAL 9.00"), last page first: the labeler's own evidence. */
 function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | undefined {
   for (const page of [...doc.pages].reverse()) {
     const best = keywordAmounts(page.words, 'total_amount')[0];
-    if (!best) continue;
-    const span = {
-      field: 'total_amount',
-      score: KEYWORD_TOTAL_SCORE,
-      page: page.number,
-      wordIndices: [best.index],
-    };
-    const c = toCandidate(doc, span, ev);
+    const c = best ? labeledTotal(doc, page.number, best.index, ev) : undefined;
     if (c) return c;
   }
   return undefined;
@@ -181,14 +183,7 @@ function totalByStrongLabel(
   if (labeled.some((k) => tagged.wordIndices.includes(k.index) && k.keyword >= STRONG_KEYWORD))
     return undefined;
   const best = labeled.filter((k) => k.keyword >= STRONG_KEYWORD)[0];
-  if (!best) return undefined;
-  const span = {
-    field: 'total_amount',
-    score: KEYWORD_TOTAL_SCORE,
-    page: page.number,
-    wordIndices: [best.index],
-  };
-  const c = toCandidate(doc, span, ev);
+  const c = best ? labeledTotal(doc, page.number, best.index, ev) : undefined;
   // "All prices incl. tax 8.25%: $739.65" reads as a strong total label, but the model tagged it as the tax.
   return c && c.value !== tagged.value && !others.includes(c.value) ? c : undefined;
 }
@@ -230,34 +225,38 @@ export function assemble(
       fields: ['total_amount'],
     });
   }
+  // A total that replaces the tagged one takes along the amount due that repeated the tagged one.
+  const replaceTotal = (old: Candidate, next: Candidate, rule: string, message: string) => {
+    pick.total_amount = next;
+    if (pick.amount_due?.value === old.value) delete pick.amount_due;
+    rules.push({ rule, status: 'warn', message, fields: ['total_amount'] });
+  };
   const partial = pick.total_amount;
-  if (partial && !pick.subtotal_amount && !pick.tax_amount) {
-    const sum = totalOfPartials(doc, partial, ev.decimalSeparator);
-    if (sum) {
-      pick.total_amount = sum;
-      if (pick.amount_due?.value === partial.value) delete pick.amount_due;
-      rules.push({
-        rule: 'INVEX-TOTAL-OF-PARTIALS',
-        status: 'warn',
-        message: `the tagged total ${partial.value} plus another printed amount is the ${sum.value} printed below it beside a total label: the tagged one is a partial total, and ${sum.value} is taken as the total`,
-        fields: ['total_amount'],
-      });
-    }
+  const sum =
+    partial && !pick.subtotal_amount && !pick.tax_amount
+      ? totalOfPartials(doc, partial, ev.decimalSeparator)
+      : undefined;
+  if (partial && sum) {
+    replaceTotal(
+      partial,
+      sum,
+      'INVEX-TOTAL-OF-PARTIALS',
+      `the tagged total ${partial.value} plus another printed amount is the ${sum.value} printed below it beside a total label: the tagged one is a partial total, and ${sum.value} is taken as the total`,
+    );
   }
   const weak = pick.total_amount;
-  if (weak && !reconciles(pick) && !confirmedByAmountDue(pick)) {
-    const others = [pick.subtotal_amount, pick.tax_amount].flatMap((c) => (c ? [c.value] : []));
-    const strong = totalByStrongLabel(doc, weak, others, ev);
-    if (strong) {
-      pick.total_amount = strong;
-      if (pick.amount_due?.value === weak.value) delete pick.amount_due;
-      rules.push({
-        rule: 'INVEX-TOTAL-BY-STRONG-LABEL',
-        status: 'warn',
-        message: `the tagged total ${weak.value} has no label that names it the total, and no subtotal and tax or amount due confirm it; ${strong.value} is printed beside one ("Grand Total", "Total Payable")`,
-        fields: ['total_amount'],
-      });
-    }
+  const others = [pick.subtotal_amount, pick.tax_amount].flatMap((c) => (c ? [c.value] : []));
+  const strong =
+    weak && !reconciles(pick) && !confirmedByAmountDue(pick)
+      ? totalByStrongLabel(doc, weak, others, ev)
+      : undefined;
+  if (weak && strong) {
+    replaceTotal(
+      weak,
+      strong,
+      'INVEX-TOTAL-BY-STRONG-LABEL',
+      `the tagged total ${weak.value} has no label that names it the total, and no subtotal and tax or amount due confirm it; ${strong.value} is printed beside one ("Grand Total", "Total Payable")`,
+    );
   }
   if (!pick.total_amount && !(pick.subtotal_amount && pick.tax_amount)) {
     const found = totalByKeyword(doc, ev);

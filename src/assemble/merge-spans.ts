@@ -225,6 +225,13 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
   });
 }
 
+/** Words of a row, left to right, no gap between neighbours wider than MAX_RUN_GAP word heights `h`. */
+function isOneRun(row: readonly Placed[], h: number): boolean {
+  return row.every(
+    (x, k) => k === 0 || x.word.bbox[0] - (row[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
+  );
+}
+
 /**
  * The words of the line under a name that the name wraps onto: the name's last word is no legal form, and the
  * next line, left-aligned under it and close below, is one run of words it may take that ends in a legal form
@@ -257,9 +264,7 @@ function wrappedLine(
   const end = next[next.length - 1];
   if (!first || !end || !LEGAL_END.test(end.word.text) || !next.every(free)) return [];
   const below = first.word.bbox[1] - tail.word.bbox[3];
-  const oneRun = next.every(
-    (x, k) => k === 0 || x.word.bbox[0] - (next[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
-  );
+  const oneRun = isOneRun(next, h);
   const aligned = Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h;
   return below >= -0.25 * h && below <= MAX_LINE_GAP * h && aligned && oneRun ? next.map((x) => x.i) : [];
 }
@@ -296,9 +301,7 @@ function wrappedFrom(
   const first = row[0];
   const end = row[row.length - 1];
   if (!first || !end || head.word.bbox[1] - bottom > 0.5 * h) return [];
-  const oneRun = row.every(
-    (x, k) => k === 0 || x.word.bbox[0] - (row[k - 1] as Placed).word.bbox[2] <= MAX_RUN_GAP * h,
-  );
+  const oneRun = isOneRun(row, h);
   const ok =
     oneRun &&
     Math.abs(first.word.bbox[0] - head.word.bbox[0]) <= h &&

@@ -1,8 +1,10 @@
 /**
- * Values by their captions, for fields the model tagged nowhere. E-invoice visualisations (ZUGFeRD, XRechnung)
+ * Values by their captions or their place, for fields the model tagged nowhere (or, for party names, tagged
+ * without a legal form where the page prints one). E-invoice visualisations (ZUGFeRD, XRechnung)
  * and many ERP layouts print each party as a titled section of caption–value rows ("Käufer" / "Buyer" above
  * "Name: ConsultingService GmbH", or the name on a row of its own: "Käufer" / "Nummer: 16259" / "ConsultingService
  * GmbH"), and the due date beside its caption or under it in a payment terms table.
+ * By place: a receipt's one date (firstDate) and its letterhead (letterheadName), a letter's addressee.
  * Each function gives the words of the value; the assembler reads them like a model span.
  */
 import type { DocumentWords, Word } from '../types.js';

@@ -380,6 +380,16 @@ describe('assemble', () => {
     expect(assemble(page(['TOTAL 9.00']), []).fields.issue_date).toBeUndefined();
   });
 
+  it('reads no date and no lone number as an address', () => {
+    const d = page(['UNIHAKKA INTERNATIONAL SDN BHD', '10 Apr2018 18:33', '12, Jalan Tampoi 7/4', '6']);
+    const spans = [
+      { ...span(d, 'supplier_address', 1, ['10', 'Apr2018']), score: 0.9 },
+      { ...span(d, 'supplier_address', 2, ['12,', 'Jalan', 'Tampoi', '7/4']), score: 0.6 },
+    ];
+    expect(assemble(d, spans).fields.supplier_address).toMatchObject({ value: '12, Jalan Tampoi 7/4' });
+    expect(assemble(d, [span(d, 'supplier_address', 3, ['6'])]).fields.supplier_address).toBeUndefined();
+  });
+
   it('takes the amount beside an unmistakable total label over a tagged total without one', () => {
     const d = page([
       'Total 0% supplies: 10.36',

@@ -55,7 +55,9 @@ function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
 function continues(a: Piece, b: Piece): boolean {
   const h = Math.max(a.h, b.h);
   const sameLine = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * h;
-  if (sameLine) return b.x0 >= a.x0 && b.x0 - a.x1 <= MAX_WORD_GAP * h;
+  // On one line either piece may come first: decoding can split a name around a word ("PREMIO" "STATIONERY"
+  // "SDN BHD" as two spans), and a skewed scan can put its right part higher.
+  if (sameLine) return Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1) <= MAX_WORD_GAP * h;
   if (a.span.field.endsWith('_name') && LEGAL_END.test(a.last)) return false;
   const gap = b.top - a.bottom;
   const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
@@ -70,16 +72,26 @@ function continues(a: Piece, b: Piece): boolean {
   return gap >= -0.25 * h && gap <= MAX_LINE_GAP * h && overlapX && aligned;
 }
 
-function merge(group: readonly Piece[]): NerSpan {
+function merge(group: readonly Piece[], words: readonly Word[]): NerSpan {
   const first = group[0] as Piece;
   if (group.length === 1) return first.span;
   const n = group.reduce((a, p) => a + p.span.wordIndices.length, 0);
+  // Lines in the order the pieces came (top-down); the words of one line left to right, wherever the pieces
+  // of that line start.
+  const lineRank = new Map<number, number>();
+  for (const p of group)
+    for (const i of p.span.wordIndices) {
+      const line = words[i]?.line ?? -1;
+      if (!lineRank.has(line)) lineRank.set(line, lineRank.size);
+    }
+  const rank = (i: number) => lineRank.get(words[i]?.line ?? -1) ?? 0;
+  const x = (i: number) => words[i]?.bbox[0] ?? 0;
   return {
     field: first.span.field,
     page: first.span.page,
     // Word-weighted mean, as one span's score is the mean of its words'.
     score: group.reduce((a, p) => a + p.span.score * p.span.wordIndices.length, 0) / n,
-    wordIndices: group.flatMap((p) => p.span.wordIndices),
+    wordIndices: group.flatMap((p) => p.span.wordIndices).sort((a, b) => rank(a) - rank(b) || x(a) - x(b)),
   };
 }
 
@@ -138,7 +150,8 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
       if (g) g.push(p);
       else groups.push([p]);
     }
-    out.push(...groups.map(merge));
+    const words = doc.pages[(pieces[0] as Piece).span.page - 1]?.words ?? [];
+    out.push(...groups.map((g) => merge(g, words)));
   }
   return out;
 }

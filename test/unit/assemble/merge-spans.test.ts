@@ -354,3 +354,27 @@ describe('a seller name wrapped from the line above', () => {
     expect(textOf(open, o as NerSpan)).toBe('Berlin Mitte');
   });
 });
+
+describe('name pieces on one line', () => {
+  it('joins them in reading order, whichever piece decoding gave first', () => {
+    const d = rowsDoc([[['PREMIO STATIONERY SDN BHD', 0.15]]]);
+    const around = span(d, 'supplier_name', ['PREMIO', 'SDN', 'BHD']);
+    const inside = span(d, 'supplier_name', ['STATIONERY']);
+    for (const order of [
+      [inside, around],
+      [around, inside],
+    ]) {
+      const merged = mergeStackedSpans(d, order);
+      expect(merged.map((s) => textOf(d, s))).toEqual(['PREMIO STATIONERY SDN BHD']);
+    }
+    // The right part of a skewed line sits a little higher: still one name.
+    const skewed = rowsDoc([[['AEON CO. (M) BHD', 0.39]]]);
+    for (const w of skewed.pages[0]?.words ?? [])
+      if (w.text === '(M)' || w.text === 'BHD') w.bbox[1] -= 0.004;
+    const parts = [
+      span(skewed, 'supplier_name', ['(M)', 'BHD']),
+      span(skewed, 'supplier_name', ['AEON', 'CO.']),
+    ];
+    expect(mergeStackedSpans(skewed, parts).map((s) => textOf(skewed, s))).toEqual(['AEON CO. (M) BHD']);
+  });
+});

@@ -12,7 +12,7 @@ import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } fro
 import { CAPTION_SCORE, dueDateByCaption, firstDate, letterheadName, nameByCaption } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
-import { completeNameRuns, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
+import { completeNameRuns, dropAfterLegalForm, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
 import { LEGAL_END } from './parties.js';
 import {
@@ -205,7 +205,10 @@ export function assemble(
   spans: readonly NerSpan[],
   opts: AssembleOptions = {},
 ): Assembled {
-  const merged = mergeStackedSpans(doc, completeNameRuns(doc, dropMisreadLines(doc, spans)));
+  const merged = mergeStackedSpans(
+    doc,
+    completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, spans))),
+  );
   const ev = gatherEvidence(doc, merged);
   const cands = merged.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);
   const groups = byField(cands.filter((c) => !c.field.startsWith('item_')));

@@ -125,6 +125,22 @@ export function dropMisreadLines(doc: DocumentWords, spans: readonly NerSpan[]):
   });
 }
 
+/**
+ * Cuts the registration number off a name tagged with it: words with digits after the name's legal form
+ * ("MOONLIGHT CAKE HOUSE SDN BHD 802729-U"). A legal form is where a company's name ends.
+ */
+export function dropAfterLegalForm(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  return spans.map((s) => {
+    const words = doc.pages[s.page - 1]?.words;
+    if (!words || !s.field.endsWith('_name')) return s;
+    const end = s.wordIndices.findLastIndex((i) => LEGAL_END.test(words[i]?.text ?? ''));
+    if (end < 0 || end === s.wordIndices.length - 1) return s;
+    const after = s.wordIndices.slice(end + 1);
+    if (!after.every((i) => /\p{N}/u.test(words[i]?.text ?? ''))) return s;
+    return { ...s, wordIndices: s.wordIndices.slice(0, end + 1) };
+  });
+}
+
 export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   const out: NerSpan[] = [];
   const blocks = new Map<string, Piece[]>();

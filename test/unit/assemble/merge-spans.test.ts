@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/assemble/assemble.js';
-import { completeNameRuns, dropMisreadLines, mergeStackedSpans } from '../../../src/assemble/merge-spans.js';
+import {
+  completeNameRuns,
+  dropAfterLegalForm,
+  dropMisreadLines,
+  mergeStackedSpans,
+} from '../../../src/assemble/merge-spans.js';
 import type { NerSpan } from '../../../src/assemble/types.js';
 import type { DocumentWords, Word } from '../../../src/types.js';
 
@@ -376,5 +381,18 @@ describe('name pieces on one line', () => {
       span(skewed, 'supplier_name', ['AEON', 'CO.']),
     ];
     expect(mergeStackedSpans(skewed, parts).map((s) => textOf(skewed, s))).toEqual(['AEON CO. (M) BHD']);
+  });
+});
+
+describe('dropAfterLegalForm', () => {
+  it('cuts a registration number tagged after the legal form, and nothing else', () => {
+    const d = rowsDoc([[['MOONLIGHT CAKE HOUSE SDN BHD 802729-U', 0.05]]]);
+    const all = span(d, 'supplier_name', ['MOONLIGHT', 'CAKE', 'HOUSE', 'SDN', 'BHD', '802729-U']);
+    expect(dropAfterLegalForm(d, [all]).map((s) => textOf(d, s))).toEqual(['MOONLIGHT CAKE HOUSE SDN BHD']);
+    const words = rowsDoc([[['Muster GmbH Berlin', 0.05]]]);
+    const town = span(words, 'supplier_name', ['Muster', 'GmbH', 'Berlin']);
+    expect(dropAfterLegalForm(words, [town])).toEqual([town]);
+    const address = span(d, 'supplier_address', ['SDN', 'BHD', '802729-U']);
+    expect(dropAfterLegalForm(d, [address])).toEqual([address]);
   });
 });

@@ -16,6 +16,8 @@ import type { NerSpan } from './types.js';
  * cost 4 and 2 of 150 names, joining seller-name lines gained 2 and 4).
  */
 const BLOCK_FIELDS = new Set(['supplier_address', 'customer_address', 'supplier_name', 'payment_terms']);
+/** Fields whose pieces are joined along one line only ("Mueller" … "Sons Ltd." decoded as two spans). */
+const LINE_JOIN_FIELDS = new Set([...BLOCK_FIELDS, 'customer_name']);
 // The next line of a block starts within this many line heights below the last one.
 const MAX_LINE_GAP = 1.0;
 // Pieces on one line are one value across a gap of at most this many line heights.
@@ -58,6 +60,7 @@ function continues(a: Piece, b: Piece): boolean {
   // On one line either piece may come first: decoding can split a name around a word ("PREMIO" "STATIONERY"
   // "SDN BHD" as two spans), and a skewed scan can put its right part higher.
   if (sameLine) return Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1) <= MAX_WORD_GAP * h;
+  if (!BLOCK_FIELDS.has(a.span.field)) return false;
   if (a.span.field.endsWith('_name') && LEGAL_END.test(a.last)) return false;
   const gap = b.top - a.bottom;
   const overlapX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0;
@@ -149,7 +152,7 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
     const words = page?.words;
     const alone =
       page?.source === 'ocr' && s.field.endsWith('_name') && words !== undefined && misread(words, s);
-    const piece = BLOCK_FIELDS.has(s.field) && words && !alone ? pieceOf(words, s) : undefined;
+    const piece = LINE_JOIN_FIELDS.has(s.field) && words && !alone ? pieceOf(words, s) : undefined;
     if (!piece) {
       out.push(s);
       continue;
@@ -201,6 +204,14 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
       .filter((s) => s.field.endsWith('_address'))
       .flatMap((s) => s.wordIndices.map((i) => `${s.page}|${i}`)),
   );
+  // Address spans that lie on one line only: on a name's line they are the name's rest ("Luz" | "Considine"),
+  // the address itself starting on the lines below.
+  const oneLineAddress = new Set(
+    spans
+      .filter((s) => s.field.endsWith('_address'))
+      .filter((s) => new Set(s.wordIndices.map((i) => doc.pages[s.page - 1]?.words[i]?.line)).size === 1)
+      .flatMap((s) => s.wordIndices.map((i) => `${s.page}|${i}`)),
+  );
   const taken = new Set<string>();
   const named = spans.map((s) => {
     const words = doc.pages[s.page - 1]?.words;
@@ -212,6 +223,7 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
       right.bbox[0] - left.bbox[2] <=
       MAX_RUN_GAP * Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
     const free = (w: Placed) => !RUN_STOP.test(w.word.text) && !held.has(key(w.i));
+    const onLine = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && oneLineAddress.has(key(w.i)));
     for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
       const run: Placed[] = words
         .map((word, i) => ({ word, i }))
@@ -221,15 +233,16 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
       const last = run.findLastIndex((x) => mine.has(x.i));
       for (let k = first - 1; k >= 0; k--) {
         const w = run[k] as Placed;
-        if (!free(w) || !closeBy(w.word, (run[k + 1] as Placed).word)) break;
+        if (!onLine(w) || !closeBy(w.word, (run[k + 1] as Placed).word)) break;
         added.add(w.i);
       }
       for (let k = last + 1; k < run.length; k++) {
         const w = run[k] as Placed;
-        if (!free(w) || !closeBy((run[k - 1] as Placed).word, w.word)) break;
+        if (!onLine(w) || !closeBy((run[k - 1] as Placed).word, w.word)) break;
         added.add(w.i);
       }
     }
+    for (const i of added) if (oneLineAddress.has(key(i))) taken.add(key(i));
     const takeable = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && inAddress.has(key(w.i)));
     for (const i of wrappedLine(words, [...mine, ...added], takeable)) {
       added.add(i);

@@ -396,3 +396,34 @@ describe('dropAfterLegalForm', () => {
     expect(dropAfterLegalForm(d, [address])).toEqual([address]);
   });
 });
+
+describe("the rest of a buyer's name line", () => {
+  it('joins buyer-name pieces along their line, never across lines', () => {
+    const d = letterDoc(['Mueller and Sons Ltd.', 'Attn. Marco Loya']);
+    const pieces = [span(d, 'customer_name', ['Mueller']), span(d, 'customer_name', ['Sons', 'Ltd.'])];
+    expect(assemble(d, pieces).fields.customer_name).toMatchObject({ value: 'Mueller and Sons Ltd.' });
+    const stacked = [
+      span(d, 'customer_name', ['Mueller', 'and', 'Sons', 'Ltd.']),
+      span(d, 'customer_name', ['Marco', 'Loya']),
+    ];
+    expect(mergeStackedSpans(d, stacked)).toHaveLength(2);
+  });
+
+  it("takes a one-line address fragment on the name's line into the name", () => {
+    const d = letterDoc(['Luz Considine', '76456 Wisoky Passage', 'Port Elmo, KY 37195']);
+    const spans = [
+      span(d, 'customer_name', ['Luz']),
+      span(d, 'customer_address', ['Considine']),
+      span(d, 'customer_address', ['76456', 'Wisoky', 'Passage', 'Port', 'Elmo,', 'KY', '37195']),
+    ];
+    const out = assemble(d, spans);
+    expect(out.fields.customer_name).toMatchObject({ value: 'Luz Considine' });
+    expect(out.fields.customer_address).toMatchObject({ value: '76456 Wisoky Passage, Port Elmo, KY 37195' });
+    // An address that runs over several lines keeps the words it shares a line with a name.
+    const block = [
+      span(d, 'customer_name', ['Luz']),
+      span(d, 'customer_address', ['Considine', '76456', 'Wisoky', 'Passage']),
+    ];
+    expect(textOf(d, completeNameRuns(d, block)[0] as NerSpan)).toBe('Luz');
+  });
+});

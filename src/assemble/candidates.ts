@@ -154,6 +154,12 @@ export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvide
 
 type Read = { value: string; note?: string; valid?: boolean };
 
+/** An address names a place: a lone number ("6") or a date ("10 Apr2018") tagged as one is none. */
+function namesPlace(value: string): boolean {
+  const words = value.split(/\s+/).length;
+  return /\p{L}{2}/u.test(value) && !(words <= 3 && parseDate(value).length > 0);
+}
+
 function readValue(field: string, raw: string, ev: DocumentEvidence): Read | undefined {
   if (DATE_FIELDS.has(field)) {
     const options = parseDate(raw, ev.dateOrder?.order);
@@ -194,17 +200,10 @@ function readValue(field: string, raw: string, ev: DocumentEvidence): Read | und
     }
     case 'document_type':
       return { value: documentTypeOf(raw) };
-    case 'supplier_address':
-    case 'customer_address': {
-      // An address names a place: a lone number ("6") or a date ("10 Apr2018") tagged as one is none.
-      const value = raw.replace(/^[\s:#;,]+|[\s:;,]+$/g, '');
-      const words = value.split(/\s+/).length;
-      const place = /\p{L}{2}/u.test(value) && !(words <= 3 && parseDate(value).length > 0);
-      return place ? { value } : undefined;
-    }
     default: {
       // Labels and separators glued to a value ("No.:" "#") are not part of it.
       const value = raw.replace(/^[\s:#;,]+|[\s:;,]+$/g, '');
+      if (field.endsWith('_address') && !namesPlace(value)) return undefined;
       return value ? { value } : undefined;
     }
   }

@@ -8,7 +8,7 @@
  * Each function gives the words of the value; the assembler reads them like a model span.
  */
 import type { DocumentWords, Word } from '../types.js';
-import { salutationAbove } from './merge-spans.js';
+import { MAX_RUN_GAP, salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
 import { LEGAL_END, SALUTATION, TITLES } from './parties.js';
 import { wordHeight as height, midY } from './regions.js';
@@ -78,12 +78,12 @@ function runFrom(words: readonly Word[], anchor: Word, x: number): { w: Word; i:
   return oneRun(row);
 }
 
-/** The leading words of `row` (left to right) up to the first gap wider than a word height. */
+/** The leading words of `row` (left to right) up to the first gap wider than MAX_RUN_GAP word heights. */
 function oneRun(row: readonly { w: Word; i: number }[]): { w: Word; i: number }[] {
   const run: { w: Word; i: number }[] = [];
   for (const x of row) {
     const prev = run[run.length - 1];
-    if (prev && x.w.bbox[0] - prev.w.bbox[2] > 1.2 * height(x.w)) break;
+    if (prev && x.w.bbox[0] - prev.w.bbox[2] > MAX_RUN_GAP * height(x.w)) break;
     run.push(x);
   }
   return run;

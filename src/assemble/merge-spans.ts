@@ -104,8 +104,8 @@ function merge(group: readonly Piece[], words: readonly Word[]): NerSpan {
 // names more; text pages are never affected).
 const MISREAD = 0.5;
 
-function misread(words: readonly Word[], span: NerSpan): boolean {
-  const ws = span.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+function misread(words: readonly Word[], indices: readonly number[]): boolean {
+  const ws = indices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
   return ws.length > 0 && ws.reduce((a, w) => a + w.confidence, 0) / ws.length < MISREAD;
 }
 
@@ -122,7 +122,7 @@ export function dropMisreadLines(doc: DocumentWords, spans: readonly NerSpan[]):
       const w = page.words[i];
       if (w) lines.set(w.line, [...(lines.get(w.line) ?? []), i]);
     }
-    const good = [...lines.values()].filter((ix) => !misread(page.words, { ...s, wordIndices: ix }));
+    const good = [...lines.values()].filter((ix) => !misread(page.words, ix));
     if (good.length === 0 || good.length === lines.size) return s;
     return { ...s, wordIndices: good.flat().sort((a, b) => a - b) };
   });
@@ -151,7 +151,10 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
     const page = doc.pages[s.page - 1];
     const words = page?.words;
     const alone =
-      page?.source === 'ocr' && s.field.endsWith('_name') && words !== undefined && misread(words, s);
+      page?.source === 'ocr' &&
+      s.field.endsWith('_name') &&
+      words !== undefined &&
+      misread(words, s.wordIndices);
     const piece = LINE_JOIN_FIELDS.has(s.field) && words && !alone ? pieceOf(words, s) : undefined;
     if (!piece) {
       out.push(s);
@@ -184,7 +187,7 @@ interface Placed {
 /** Fields whose value is a whole printed run of words: a letterhead's or address block's name line. */
 const LINE_FIELDS = new Set(['supplier_name', 'customer_name']);
 // Words of one run are at most this many word heights apart; a wider gap is a column break.
-const MAX_RUN_GAP = 1.2;
+export const MAX_RUN_GAP = 1.2;
 // A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number
 // ends a run: the words a name shares its line with are mostly a registration number ("AEON CO. (M) BHD
 // (126926-H)"), a phone or a date.

@@ -1,8 +1,10 @@
 /**
- * NER benchmark (`npm run bench:ner [-- --model DIR --words 500 --reps 50]`): time per page of 500 words on
+ * NER benchmark (`npm run bench:ner [-- --model DIR --baseline DIR --words 500 --reps 50]`): time per page of 500 words on
  * one ONNX thread, target ≤ 10 ms. Printed as a ratio against the target and against references measured
  * in the same run on the same page: the featurizer alone, and a plain JS matrix multiply of one
  * [words × 128] · [128 × 128] layer (a machine-speed yardstick).
+ * `--baseline DIR` also times another model on the same page, alternating with this one run by run, and prints
+ * their ratio: on a machine whose speed drifts by ±30% from minute to minute, the one comparison that holds.
  * Without --model it uses models/invoice-ner, or exports an untrained network of the default architecture
  * (speed depends on the architecture, not the weights). Ends with a BENCH_RESULT line (bench/result.ts).
  */
@@ -21,6 +23,7 @@ const TARGET_MS = 10;
 const { values } = parseArgs({
   options: {
     model: { type: 'string' },
+    baseline: { type: 'string' },
     words: { type: 'string', default: '500' },
     reps: { type: 'string', default: '50' },
   },
@@ -77,16 +80,6 @@ function time(fn: () => unknown, n: number): number {
   return (performance.now() - t0) / n;
 }
 
-async function timeAsync(fn: () => Promise<unknown>, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out.sort((a, b) => a - b);
-}
-
 function matmulMs(rows: number, d: number): number {
   const a = Float32Array.from({ length: rows * d }, (_, i) => (i % 7) / 7);
   const b = Float32Array.from({ length: d * d }, (_, i) => (i % 5) / 5);
@@ -120,8 +113,18 @@ try {
       },
     ],
   };
-  for (let i = 0; i < 5; i++) await runNer(doc, { modelDir: dir, threads: 1 });
-  const runs = await timeAsync(() => runNer(doc, { modelDir: dir, threads: 1 }), reps);
+  const base = values.baseline;
+  const dirs = base ? [dir, base] : [dir];
+  for (const d of dirs) for (let i = 0; i < 5; i++) await runNer(doc, { modelDir: d, threads: 1 });
+  const timed: number[][] = dirs.map(() => []);
+  for (let i = 0; i < reps; i++) {
+    for (const [k, d] of dirs.entries()) {
+      const t0 = performance.now();
+      await runNer(doc, { modelDir: d, threads: 1 });
+      timed[k]?.push(performance.now() - t0);
+    }
+  }
+  const [runs, baseRuns] = timed.map((t) => t.sort((a, b) => a - b)) as [number[], number[] | undefined];
   const median = runs[Math.floor(runs.length / 2)] as number;
   const best = runs[0] as number;
   const p90 = runs[Math.floor(runs.length * 0.9)] as number;
@@ -146,6 +149,29 @@ try {
     `${(best / TARGET_MS).toFixed(2)}× the target (a loaded machine inflates the median)`,
   );
   row('ner per page, p90', p90, '');
+  let baseRow: Parameters<typeof emitResult>[1] = [];
+  if (base && baseRuns) {
+    const bm = baseRuns[Math.floor(baseRuns.length / 2)] as number;
+    const bb = baseRuns[0] as number;
+    const info = (await loadNerModel(base, 1)).info;
+    row(
+      `baseline ${info.name} ${info.version} (${info.sha256.slice(0, 12)}), median`,
+      bm,
+      `this model = ${(median / bm).toFixed(2)}× the baseline (best ${(best / bb).toFixed(2)}×), runs alternating`,
+    );
+    baseRow = [
+      {
+        measure: `NER per ${nWords}-word page, median, vs baseline model (1 thread)`,
+        ours: median,
+        reference: bm,
+        unit: 'ms',
+        ratio: median / bm,
+        target: '≤ 1.00',
+        met: median <= bm,
+        note: `baseline ${base}, timed alternately in the same run`,
+      },
+    ];
+  }
   row('reference: featurizer alone', featMs, `ner = ${(median / featMs).toFixed(1)}× the featurizer`);
   row(
     `reference: JS matmul ${nWords}×128·128×128`,
@@ -174,6 +200,7 @@ try {
       met: best <= TARGET_MS,
       note: 'a loaded machine inflates the median',
     },
+    ...baseRow,
   ]);
 } finally {
   await closeNer();

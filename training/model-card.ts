@@ -49,6 +49,10 @@ interface Training {
   params: number;
   onnx_bytes: number;
   onnx_check: { maxAbsDiff: number };
+  /** The optimised graph against the export (training/train.ts optimizeExport); absent before 0.3.1. */
+  optimize_check?: { int8: string; maxAbsDiff: number; labelAgreement: number; words: number };
+  /** A model optimised after training (training/optimize_onnx.py on a shipped directory). */
+  optimized?: { from: string; int8: string; note: string };
   best_epoch: number;
   history: { epoch: number; train_loss: number; dev: EvalSplit; secs: number }[];
   final: Record<string, EvalSplit>;
@@ -97,7 +101,10 @@ export function modelCard(
   if (note) L.push(note, '');
   L.push('| | |', '|---|---|');
   L.push(`| model.onnx sha256 | \`${sha}\` |`);
-  L.push(`| size | ${(size / 1e6).toFixed(2)} MB (fp32, ${t.params.toLocaleString('en')} parameters) |`);
+  const int8 = t.optimize_check?.int8 ?? t.optimized?.int8 ?? 'off';
+  const weights =
+    int8 === 'off' ? 'fp32' : `int8 weights per ${int8} in the dense layers, fp32 embeddings and attention`;
+  L.push(`| size | ${(size / 1e6).toFixed(2)} MB (${weights}; ${t.params.toLocaleString('en')} parameters) |`);
   L.push(`| created | ${t.created} (torch ${t.torch}, ${t.device}) |`);
   L.push(
     `| training time | ${(t.train_seconds / 60).toFixed(1)} min training, ${(t.total_seconds / 60).toFixed(1)} min in train.py, ${t.export_seconds} s array export |`,
@@ -105,8 +112,15 @@ export function modelCard(
   L.push(`| throughput | ${t.train_windows_per_second ?? '-'} windows/s |`);
   L.push(
     `| ONNX vs torch | max abs logit difference ${t.onnx_check.maxAbsDiff.toExponential(2)} (limit 1e-4) |`,
-    '',
   );
+  if (t.optimize_check) {
+    const c = t.optimize_check;
+    L.push(
+      `| optimised vs export | max abs logit difference ${c.maxAbsDiff.toExponential(2)}; best label kept for ${(c.labelAgreement * 100).toFixed(2)}% of ${c.words} check words (training/optimize_onnx.py) |`,
+    );
+  }
+  if (t.optimized) L.push(`| optimised | from ${t.optimized.from}: ${t.optimized.note} |`);
+  L.push('');
 
   L.push('## Architecture', '');
   L.push(

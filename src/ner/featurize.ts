@@ -514,31 +514,49 @@ export function windowBatch(
 
 /**
  * The 2D relative-position table of a rel2d model (`rel2d.json` from training/model.py): the bucket of every
- * doubled centre distance -offset..offset on the 0..1000 grid, and the number of buckets per axis.
+ * doubled centre distance -offset..offset on the 0..1000 grid, the number of buckets per axis, and (graphs with a
+ * `rel_bias` input) the learned bias of every bucket pair per head, [side², heads].
  */
 export interface Rel2dTable {
   offset: number;
   side: number;
   lut: readonly number[];
+  weights?: readonly (readonly number[])[];
 }
 
-/** A `Rel2dTable` as `relPairs` reads it: typed arrays, the x table pre-multiplied by `side`. */
+/** A `Rel2dTable` as `relPairs` and `relBias` read it: typed arrays, the x table pre-multiplied by `side`. */
 export interface Rel2dLuts {
   offset: number;
   lut: Int32Array;
   lutX: Int32Array;
+  /** Per head, the bias of every bucket pair (empty without weights). */
+  heads: Float32Array[];
 }
 
 /** Prepares a bucket table once, when its model loads. */
 export function rel2dLuts(rel: Rel2dTable): Rel2dLuts {
   const lut = Int32Array.from(rel.lut);
-  return { offset: rel.offset, lut, lutX: lut.map((v) => v * rel.side) };
+  const w = rel.weights ?? [];
+  const heads = Array.from({ length: w[0]?.length ?? 0 }, (_, h) =>
+    Float32Array.from(w, (row) => row[h] as number),
+  );
+  return { offset: rel.offset, lut, lutX: lut.map((v) => v * rel.side), heads };
+}
+
+/** Doubled box centres (0..2000, integers) of window `b`'s words, into `cx` and `cy`. */
+function centres(bbox: Int32Array, b: number, cx: Int32Array, cy: Int32Array): void {
+  const T = cx.length;
+  for (let t = 0; t < T; t++) {
+    const o = (b * T + t) * BBOX_CHANNELS;
+    cx[t] = clampBox(bbox[o] as number) + clampBox(bbox[o + 2] as number);
+    cy[t] = clampBox(bbox[o + 1] as number) + clampBox(bbox[o + 3] as number);
+  }
 }
 
 /**
- * `rel_pair` [B,T,T] for a batch: for each word pair (i, j) of a window, (bucket of cx_i - cx_j) × side + (bucket
- * of cy_i - cy_j), the centres doubled so they stay integers. Exactly `InvoiceNer.rel_pairs` (training/model.py);
- * done here because two T×T table lookups inside ONNX cost a fifth of the model's run time.
+ * `rel_pair` [B,T,T] for a batch (graphs of model 0.3.0 and older, which look the table up in ONNX): for each
+ * word pair (i, j) of a window, (bucket of cx_i - cx_j) × side + (bucket of cy_i - cy_j), the centres doubled so
+ * they stay integers. Exactly `InvoiceNer.rel_pairs` (training/model.py).
  */
 export function relPairs(batch: Pick<WindowBatch, 'batch' | 'seq' | 'bbox'>, rel: Rel2dLuts): Int32Array {
   const { batch: B, seq: T, bbox } = batch;
@@ -547,18 +565,50 @@ export function relPairs(batch: Pick<WindowBatch, 'batch' | 'seq' | 'bbox'>, rel
   const cy = new Int32Array(T);
   const out = new Int32Array(B * T * T);
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const o = (b * T + t) * BBOX_CHANNELS;
-      cx[t] = clampBox(bbox[o] as number) + clampBox(bbox[o + 2] as number);
-      cy[t] = clampBox(bbox[o + 1] as number) + clampBox(bbox[o + 3] as number);
-    }
-    // The hot loop of NER preprocessing (T² per window): typed arrays only, no calls.
+    centres(bbox, b, cx, cy);
     for (let i = 0; i < T; i++) {
       const xi = (cx[i] as number) + off;
       const yi = (cy[i] as number) + off;
       let r = (b * T + i) * T;
       for (let j = 0; j < T; j++, r++) {
         out[r] = (lutX[xi - (cx[j] as number)] as number) + (lut[yi - (cy[j] as number)] as number);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `rel_bias` [B,H,T,T] for a batch: each head's learned attention bias of every word pair (the pair's table index
+ * as `relPairs` gives it), looked up here rather than in ONNX, where a [B,T,T,H] gather and its transpose to
+ * [B,H,T,T] took a quarter of the model's run time. Writes every element of `into` when it is given and large
+ * enough: a buffer kept across pages, since fresh 4 MB arrays cost as much in page faults as the lookups.
+ */
+export function relBias(
+  batch: Pick<WindowBatch, 'batch' | 'seq' | 'bbox'>,
+  rel: Rel2dLuts,
+  into?: Float32Array,
+): Float32Array {
+  const { batch: B, seq: T, bbox } = batch;
+  const { offset: off, lut, lutX, heads } = rel;
+  const H = heads.length;
+  const size = B * H * T * T;
+  const out = into && into.length >= size ? into.subarray(0, size) : new Float32Array(size);
+  const cx = new Int32Array(T);
+  const cy = new Int32Array(T);
+  const pairs = new Int32Array(T);
+  for (let b = 0; b < B; b++) {
+    centres(bbox, b, cx, cy);
+    // The hot loop of NER preprocessing (T² per window and head): typed arrays only, no calls.
+    for (let i = 0; i < T; i++) {
+      const xi = (cx[i] as number) + off;
+      const yi = (cy[i] as number) + off;
+      for (let j = 0; j < T; j++)
+        pairs[j] = (lutX[xi - (cx[j] as number)] as number) + (lut[yi - (cy[j] as number)] as number);
+      for (let h = 0; h < H; h++) {
+        const w = heads[h] as Float32Array;
+        let r = ((b * H + h) * T + i) * T;
+        for (let j = 0; j < T; j++, r++) out[r] = w[pairs[j] as number] as number;
       }
     }
   }

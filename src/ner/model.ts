@@ -18,12 +18,16 @@ import {
   type Rel2dLuts,
   type Rel2dTable,
   rel2dLuts,
+  relBias,
   relPairs,
   SHAPE_FEATURES,
   windowBatch,
   windowSpans,
 } from './featurize.js';
 import { loadSession, type OnnxSession } from './onnx.js';
+
+/** Larger bias buffers (pages of over about 1,000 words) are not kept. */
+const MAX_KEPT_BIAS_BYTES = 16 * 2 ** 20;
 
 export interface ModelInfo {
   name: string;
@@ -82,8 +86,11 @@ export class InvexModel implements NerModel {
     readonly labels: readonly string[],
     readonly cfg: FeaturizerConfig,
     private readonly session: OnnxSession,
-    private readonly rel2d: Rel2dLuts | undefined,
+    private readonly rel2d: { input: 'rel_bias' | 'rel_pair'; luts: Rel2dLuts } | undefined,
   ) {}
+
+  /** rel_bias buffers of finished runs, reused: a fresh 4 MB array per page costs as much as filling it. */
+  private readonly biasBuffers: Float32Array[] = [];
 
   static async load(dir: string, threads?: number): Promise<InvexModel> {
     const abs = resolve(dir);
@@ -106,9 +113,18 @@ export class InvexModel implements NerModel {
       sha256: sha256File(onnxPath),
     };
     const session = await loadSession(onnxPath, threads === undefined ? {} : { threads });
-    // A graph with a rel_pair input (2D relative-position bias) needs the bucket table it was trained with.
-    const rel2d = session.inputs.some((i) => i.name === 'rel_pair')
-      ? rel2dLuts(checkRel2d(abs, readJson<Rel2dTable>(join(abs, 'rel2d.json'))))
+    // A graph with a rel_bias (or, up to model 0.3.0, rel_pair) input needs the 2D bucket table it was trained with.
+    const input = session.inputs.find((i) => i.name === 'rel_bias' || i.name === 'rel_pair')?.name as
+      | 'rel_bias'
+      | 'rel_pair'
+      | undefined;
+    const rel2d = input
+      ? {
+          input,
+          luts: rel2dLuts(
+            checkRel2d(abs, readJson<Rel2dTable>(join(abs, 'rel2d.json')), input === 'rel_bias'),
+          ),
+        }
       : undefined;
     return new InvexModel(abs, info, labels, cfg, session, rel2d);
   }
@@ -120,16 +136,25 @@ export class InvexModel implements NerModel {
     const spans = windowSpans(fp.length, this.cfg);
     const b = windowBatch(fp, spans, this.cfg);
     const K = this.cfg.ngramsPerWord;
+    const rel = this.rel2d;
+    const bias = rel?.input === 'rel_bias' ? relBias(b, rel.luts, this.biasBuffers.pop()) : undefined;
     const out = await this.session.run({
       ngram_ids: { type: 'int32', data: b.ngramIds, dims: [b.batch, b.seq, K] },
       word_ids: { type: 'int32', data: b.wordIds, dims: [b.batch, b.seq] },
       shape: { type: 'float32', data: b.shape, dims: [b.batch, b.seq, this.cfg.shapeFeatures] },
       bbox: { type: 'int32', data: b.bbox, dims: [b.batch, b.seq, 6] },
       mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
-      ...(this.rel2d && {
-        rel_pair: { type: 'int32', data: relPairs(b, this.rel2d), dims: [b.batch, b.seq, b.seq] },
+      ...(bias &&
+        rel && {
+          rel_bias: { type: 'float32', data: bias, dims: [b.batch, rel.luts.heads.length, b.seq, b.seq] },
+        }),
+      ...(rel?.input === 'rel_pair' && {
+        rel_pair: { type: 'int32', data: relPairs(b, rel.luts), dims: [b.batch, b.seq, b.seq] },
       }),
     });
+    // The run is over: the bias buffer can serve the next page (pages of concurrent documents take turns).
+    if (bias && bias.buffer.byteLength <= MAX_KEPT_BIAS_BYTES && this.biasBuffers.length < 2)
+      this.biasBuffers.push(new Float32Array(bias.buffer));
     const logits = out.logits;
     if (!logits || logits.dims[2] !== C) {
       throw new InvexError('INVEX_E_MODEL_MISSING', `${this.dir}: model output does not have ${C} classes`);
@@ -139,18 +164,29 @@ export class InvexModel implements NerModel {
   }
 }
 
-/** The rel2d table a `rel_pair` model needs, checked: a bad one would silently skew every attention bias. */
-function checkRel2d(dir: string, rel: Rel2dTable): Rel2dTable {
+/**
+ * The rel2d table a `rel_bias` or `rel_pair` model needs, checked: a bad one would silently skew every attention
+ * bias. `rel_bias` graphs also need the learned bias per bucket pair and head; `rel_pair` graphs look it up inside.
+ */
+function checkRel2d(dir: string, rel: Rel2dTable, withWeights: boolean): Rel2dTable {
+  const w = rel.weights;
+  const heads = w?.[0]?.length ?? 0;
   const ok =
     Number.isInteger(rel.offset) &&
     Number.isInteger(rel.side) &&
     Array.isArray(rel.lut) &&
     rel.lut.length === 2 * rel.offset + 1 &&
-    rel.lut.every((v) => Number.isInteger(v) && v >= 0 && v < rel.side);
+    rel.lut.every((v) => Number.isInteger(v) && v >= 0 && v < rel.side) &&
+    (withWeights
+      ? Array.isArray(w) &&
+        w.length === rel.side ** 2 &&
+        heads > 0 &&
+        w.every((row) => row.length === heads && row.every(Number.isFinite))
+      : true);
   if (!ok) {
     throw new InvexError(
       'INVEX_E_MODEL_MISSING',
-      `${dir}: rel2d.json is not a valid bucket table for model.onnx's rel_pair input; re-export the model`,
+      `${dir}: rel2d.json does not fit model.onnx's ${withWeights ? 'rel_bias' : 'rel_pair'} input; re-export the model`,
     );
   }
   return rel;

@@ -9,6 +9,9 @@ import {
   ngramIds,
   normalizeWord,
   readingOrder,
+  rel2dLuts,
+  relBias,
+  relPairs,
   SHAPE_FEATURES,
   windowBatch,
   windowSpans,
@@ -192,5 +195,47 @@ describe('windows', () => {
     });
     const merged = mergeWindowLogits(6, spans, logits, 4, C);
     expect(Array.from({ length: 6 }, (_, i) => merged[i * C])).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
+
+describe('2D relative-position inputs', () => {
+  // A small table: 5 buckets per axis (distance buckets -2..2), 2 heads with distinct weights per pair.
+  const side = 5;
+  const offset = 2000;
+  const lut = Array.from({ length: 2 * offset + 1 }, (_, i) => {
+    const d = i - offset;
+    return Math.max(-2, Math.min(2, Math.trunc(d / 300))) + 2;
+  });
+  const weights = Array.from({ length: side * side }, (_, k) => [k / 10, -k]);
+  const luts = rel2dLuts({ offset, side, lut, weights });
+  const words: FeatWord[] = Array.from({ length: 7 }, (_, i) => ({
+    text: `w${i}`,
+    bbox: [0.1 * i, 0.05 * (i % 3), 0.1 * i + 0.08, 0.05 * (i % 3) + 0.02],
+  }));
+  const fp = featurizePage(words, { pageIndex: 0, pageCount: 1 }, CFG);
+  const b = windowBatch(fp, windowSpans(fp.length, { window: 4, stride: 3 }), CFG);
+
+  it('rel_bias holds each head weight at the rel_pair index, laid out [B,H,T,T]', () => {
+    const pairs = relPairs(b, luts);
+    const bias = relBias(b, luts);
+    const T = b.seq;
+    expect(b.batch).toBeGreaterThan(1);
+    expect(bias).toHaveLength(b.batch * 2 * T * T);
+    for (let w = 0; w < b.batch; w++)
+      for (let h = 0; h < 2; h++)
+        for (let i = 0; i < T; i++)
+          for (let j = 0; j < T; j++) {
+            const k = pairs[(w * T + i) * T + j] as number;
+            expect(bias[((w * 2 + h) * T + i) * T + j]).toBeCloseTo(weights[k]?.[h] as number, 6);
+          }
+  });
+
+  it('fills a reused buffer completely, and allocates when it is too small', () => {
+    const fresh = relBias(b, luts);
+    const dirty = new Float32Array(fresh.length + 10).fill(Number.NaN);
+    const reused = relBias(b, luts, dirty);
+    expect(reused.buffer).toBe(dirty.buffer);
+    expect(Array.from(reused)).toEqual(Array.from(fresh));
+    expect(relBias(b, luts, new Float32Array(3)).length).toBe(fresh.length);
   });
 });

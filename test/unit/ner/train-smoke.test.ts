@@ -3,7 +3,7 @@
  * in onnxruntime-node → the model loads through runNer and gives outputs of the right shape.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,15 +14,16 @@ import {
   featurizePage,
   type Rel2dTable,
   rel2dLuts,
+  relBias,
   relPairs,
   windowBatch,
   windowSpans,
 } from '../../../src/ner/featurize.js';
 import { FIELD_NAMES, LABELS } from '../../../src/ner/labels.js';
-import { closeNer, runNer } from '../../../src/ner/ner.js';
+import { closeNer, loadNerModel, runNer } from '../../../src/ner/ner.js';
 import { loadSession } from '../../../src/ner/onnx.js';
 import type { DocumentWords } from '../../../src/types.js';
-import { MAX_MODEL_BYTES, type TrainResult, train } from '../../../training/train.js';
+import { MAX_MODEL_BYTES, optimizeExport, type TrainResult, train } from '../../../training/train.js';
 import { makeDoc, writeTinyCorpus } from '../../fixtures/ner-corpus.js';
 
 const root = mkdtempSync(join(tmpdir(), 'invex-ner-smoke-'));
@@ -68,6 +69,10 @@ describe('smoke training', () => {
     }
     expect(result.onnxCheck.ok).toBe(true);
     expect(result.onnxCheck.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    // The shipped graph is the optimised one (int8 weights by default): it keeps the export's labels.
+    expect(result.optimizeCheck).toMatchObject({ int8: 'column', ok: true });
+    expect(result.optimizeCheck.words).toBeGreaterThan(100);
+    expect(result.optimizeCheck.labelAgreement).toBeGreaterThanOrEqual(0.97);
     expect(statSync(join(outDir, 'model.onnx')).size).toBeLessThanOrEqual(MAX_MODEL_BYTES);
     expect(JSON.parse(readFileSync(join(outDir, 'labels.json'), 'utf8'))).toEqual(LABELS);
     const training = JSON.parse(readFileSync(join(outDir, 'training.json'), 'utf8'));
@@ -84,7 +89,7 @@ describe('smoke training', () => {
       'shape',
       'bbox',
       'mask',
-      'rel_pair',
+      'rel_bias',
     ]);
     const rel2d = JSON.parse(readFileSync(join(outDir, 'rel2d.json'), 'utf8')) as Rel2dTable;
     const doc = makeDoc(4242, 'test', 'left', 90);
@@ -99,9 +104,57 @@ describe('smoke training', () => {
       shape: { type: 'float32', data: b.shape, dims: [b.batch, b.seq, CFG.shapeFeatures] },
       bbox: { type: 'int32', data: b.bbox, dims: [b.batch, b.seq, 6] },
       mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
-      rel_pair: { type: 'int32', data: relPairs(b, rel2dLuts(rel2d)), dims: [b.batch, b.seq, b.seq] },
+      rel_bias: {
+        type: 'float32',
+        data: relBias(b, rel2dLuts(rel2d)),
+        dims: [b.batch, rel2d.weights?.[0]?.length ?? 0, b.seq, b.seq],
+      },
     });
     expect(out.logits?.dims).toEqual([spans.length, CFG.window, LABELS.length]);
+  });
+
+  it('optimises without int8 to the same logits: relBias in JS, fused attention in ONNX', async () => {
+    const check = await optimizeExport(join(root, 'work'), 'off');
+    expect(check.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(check.labelAgreement).toBe(1);
+    expect(check.ok).toBe(true);
+    // The rewritten graph: bias as an input, one fused attention op per layer, no int8.
+    const session = await loadSession(join(root, 'work', 'optimized', 'model.onnx'));
+    expect(session.inputs.map((i) => i.name)).toContain('rel_bias');
+    expect(session.inputs.map((i) => i.name)).not.toContain('rel_pair');
+  });
+
+  it('still runs a rel_pair export (model 0.3.0 and older), with the probabilities of the optimised graph', async () => {
+    const legacy = join(root, 'legacy');
+    cpSync(outDir, legacy, { recursive: true });
+    copyFileSync(join(root, 'work', 'model.onnx'), join(legacy, 'model.onnx'));
+    copyFileSync(join(root, 'work', 'rel2d.json'), join(legacy, 'rel2d.json'));
+    const fp32 = join(root, 'fp32');
+    cpSync(outDir, fp32, { recursive: true });
+    copyFileSync(join(root, 'work', 'optimized', 'model.onnx'), join(fp32, 'model.onnx'));
+    copyFileSync(join(root, 'work', 'optimized', 'rel2d.json'), join(fp32, 'rel2d.json'));
+    // A page longer than one window, so that the batch has padding and several windows.
+    const page = makeDoc(91, 'test', 'left', 90).pages[0] as CorpusDoc['pages'][number];
+    const probs = async (dir: string) =>
+      (await loadNerModel(dir, 1)).predictPage(page.words, { pageIndex: 0, pageCount: 1 }, 'simple');
+    const [a, b] = [await probs(legacy), await probs(fp32)];
+    expect(Array.from(a.order)).toEqual(Array.from(b.order));
+    expect(a.probs.length).toBe(page.words.length * LABELS.length);
+    let diff = 0;
+    for (let i = 0; i < a.probs.length; i++)
+      diff = Math.max(diff, Math.abs((a.probs[i] as number) - (b.probs[i] as number)));
+    expect(diff).toBeLessThan(1e-5);
+  });
+
+  it('refuses a rel_bias graph whose rel2d.json has no weights', async () => {
+    const broken = join(root, 'broken');
+    cpSync(outDir, broken, { recursive: true });
+    copyFileSync(join(root, 'work', 'rel2d.json'), join(broken, 'rel2d.json'));
+    await expect(
+      runNer(asDocument(makeDoc(5, 'test', 'left', 20)), { modelDir: broken }),
+    ).rejects.toMatchObject({
+      code: 'INVEX_E_MODEL_MISSING',
+    });
   });
 
   it('computes rel_pair in JS exactly as torch does', () => {

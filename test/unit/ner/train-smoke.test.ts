@@ -3,7 +3,7 @@
  * in onnxruntime-node → the model loads through runNer and gives outputs of the right shape.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

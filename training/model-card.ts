@@ -104,7 +104,9 @@ export function modelCard(
   const int8 = t.optimize_check?.int8 ?? t.optimized?.int8 ?? 'off';
   const weights =
     int8 === 'off' ? 'fp32' : `int8 weights per ${int8} in the dense layers, fp32 embeddings and attention`;
-  L.push(`| size | ${(size / 1e6).toFixed(2)} MB (${weights}; ${t.params.toLocaleString('en')} parameters) |`);
+  L.push(
+    `| size | ${(size / 1e6).toFixed(2)} MB (${weights}; ${t.params.toLocaleString('en')} parameters) |`,
+  );
   L.push(`| created | ${t.created} (torch ${t.torch}, ${t.device}) |`);
   L.push(
     `| training time | ${(t.train_seconds / 60).toFixed(1)} min training, ${(t.total_seconds / 60).toFixed(1)} min in train.py, ${t.export_seconds} s array export |`,
@@ -199,7 +201,7 @@ export function modelCard(
   L.push('## Reproduce', '');
   L.push('```sh');
   L.push(
-    `npm run train -- --corpus ${t.corpus.dir}   # arrays → train.py → ONNX check → models/invoice-ner/`,
+    `npm run train -- --corpus ${t.corpus.dir}   # arrays → train.py → ONNX check → optimise + check → models/invoice-ner/`,
   );
   for (const [name, e] of Object.entries(evals)) L.push(`npx invex eval ${e.set} --json   # ${name}`);
   L.push(`npx invex eval --tokens ${t.corpus.dir} --split dev`);

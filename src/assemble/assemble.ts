@@ -276,12 +276,12 @@ export function assemble(
   if (pick.total_amount && !pick.subtotal_amount && !pick.tax_amount) {
     const done = completeSubtotalAndTax(doc, pick.total_amount, ev.decimalSeparator);
     if (done) {
-      pick.subtotal_amount = done.subtotal;
+      if (done.subtotal) pick.subtotal_amount = done.subtotal;
       pick.tax_amount = done.tax;
       rules.push({
         rule: 'INVEX-TOTALS-COMPLETED',
         status: 'warn',
-        message: `subtotal ${done.subtotal.value} and tax ${done.tax.value} read from the printed amounts that add up to the total ${pick.total_amount.value}`,
+        message: done.message,
         fields: ['subtotal_amount', 'tax_amount'],
       });
     }

@@ -1,8 +1,11 @@
 /**
  * Arithmetic completion: when the model found the total but neither the subtotal nor the tax, look for the two
  * printed amounts above the total that add up to it (net + tax = gross, BR-CO-15). Only an exact sum (to the
- * cent) counts, so a match is strong evidence even without the model; the larger is the subtotal. The values
- * are printed words, so they keep their regions (they are read, not derived).
+ * cent) counts, so a match is strong evidence even without the model; the larger is the subtotal. A pair whose
+ * tax sits on a tax line ("MwSt.", "VAT", "Versicherungsteuer") goes before nearer pairs. When no pair adds up
+ * through a tax line, a tax line's amount that is the tax a printed rate gives on the gross total (gross-price
+ * invoices print "inklusive 19 % … 220,00" and "enthaltene … (35,13 €)", and no net) is the tax, and the
+ * subtotal is derived from it. Printed values keep their regions (they are read, not derived).
  */
 import { Decimal } from 'decimal.js';
 import { keywordAmounts } from '../corpus/match.js';
@@ -14,6 +17,8 @@ import type { Candidate } from './types.js';
 
 // A plain money amount with cents: "1.000,00", "163.40", "-12,00" (not dates, ids or quantities).
 const MONEY = /^[-(]?\d{1,3}([.,' ]?\d{3})*[.,]\d{2}\)?$/;
+// A tax rate: "19%", "19 %" (two words), "7,5%".
+const RATE = /^(\d{1,2}(?:[.,]\d{1,2})?)%?$/;
 // Completed values are right when the sum matches, but a wrong pairing is possible: they weigh less than the total.
 const COMPLETION_WEIGHT = 0.8;
 
@@ -23,41 +28,85 @@ interface Printed {
   y: number;
 }
 
+export interface Completed {
+  /** Absent when it is derived from the tax (the caller's deriveTotals does it). */
+  subtotal?: Candidate;
+  tax: Candidate;
+  /** How they were found: the validation message. */
+  message: string;
+}
+
 export function completeSubtotalAndTax(
   doc: DocumentWords,
   total: Candidate,
   separator: DecimalSeparator | undefined,
-): { subtotal: Candidate; tax: Candidate } | undefined {
+): Completed | undefined {
   const page = doc.pages[total.page - 1];
   if (!page) return undefined;
   const gross = new Decimal(total.value);
   if (gross.lte(0)) return undefined;
   const taken = new Set(total.wordIndices);
-  const amounts: Printed[] = [];
+  const taxLine = new Set(keywordAmounts(page.words, 'tax_amount').map((k) => k.index));
+  const amounts: (Printed & { taxLine: boolean })[] = [];
+  const taxLines: Printed[] = [];
   page.words.forEach((w, index) => {
-    if (taken.has(index) || w.bbox[1] >= total.y || !MONEY.test(w.text)) return;
-    const a = parseAmount(w.text, separator);
+    if (taken.has(index) || !MONEY.test(w.text)) return;
+    // "(35,13 €)" is the tax included, printed for information, not a credit; "€)" may be a word of its own.
+    const bracketed = w.text.startsWith('(');
+    const a = parseAmount(bracketed && !w.text.endsWith(')') ? `${w.text})` : w.text, separator);
     if (!a) return;
-    const value = new Decimal(a.value);
-    if (value.gt(0) && value.lt(gross)) amounts.push({ index, value, y: w.bbox[1] });
+    const value = bracketed ? new Decimal(a.value).abs() : new Decimal(a.value);
+    if (value.gt(0) && value.lt(gross))
+      amounts.push({ index, value, y: w.bbox[1], taxLine: taxLine.has(index) });
   });
-  // Nearest pairs first: the net and tax lines sit just above the gross line.
-  let best: { net: Printed; tax: Printed; distance: number } | undefined;
-  for (let i = 0; i < amounts.length; i++) {
-    for (let j = 0; j < amounts.length; j++) {
-      const a = amounts[i] as Printed;
-      const b = amounts[j] as Printed;
-      if (i === j || a.value.lte(b.value) || !a.value.plus(b.value).minus(gross).abs().lt('0.005')) continue;
-      const distance = total.y - a.y + (total.y - b.y);
-      if (!best || distance < best.distance) best = { net: a, tax: b, distance };
+  // Pairs through a tax line first, then the nearest: the net and tax lines sit just above the gross line.
+  let best: { net: Printed; tax: Printed; rank: number } | undefined;
+  for (const a of amounts) {
+    for (const b of amounts) {
+      if (a === b || a.value.lte(b.value) || !a.value.plus(b.value).minus(gross).abs().lt('0.005')) continue;
+      const rank = (b.taxLine ? 0 : 10) + (total.y - a.y) + (total.y - b.y);
+      if (!best || rank < best.rank) best = { net: a, tax: b, rank };
     }
   }
-  if (!best) return undefined;
   const score = total.score * COMPLETION_WEIGHT;
+  if (best && best.rank < 10) {
+    return {
+      subtotal: printedCandidate(page, 'subtotal_amount', best.net, score),
+      tax: printedCandidate(page, 'tax_amount', best.tax, score),
+      message: `subtotal ${best.net.value.toFixed(2)} and tax ${best.tax.value.toFixed(2)} read from the printed amounts that add up to the total ${total.value}, the tax from a tax line`,
+    };
+  }
+  const rates = printedRates(page);
+  const byRate = amounts
+    .filter(
+      (a) => a.taxLine && rates.some((r) => gross.times(r).div(r.plus(100)).minus(a.value).abs().lte('0.01')),
+    )
+    .sort((x, y) => y.y - x.y)[0];
+  if (byRate) {
+    return {
+      tax: printedCandidate(page, 'tax_amount', byRate, score),
+      message: `tax ${byRate.value.toFixed(2)} read from the tax line whose amount a printed rate gives on the total ${total.value}; the subtotal is the difference`,
+    };
+  }
+  if (!best) return undefined;
   return {
     subtotal: printedCandidate(page, 'subtotal_amount', best.net, score),
     tax: printedCandidate(page, 'tax_amount', best.tax, score),
+    message: `subtotal ${best.net.value.toFixed(2)} and tax ${best.tax.value.toFixed(2)} read from the printed amounts that add up to the total ${total.value}`,
   };
+}
+
+/** The tax rates printed on a page ("19%", or "19" then "%"), as percentages. */
+function printedRates(page: Page): Decimal[] {
+  const out: Decimal[] = [];
+  page.words.forEach((w, i) => {
+    const m = RATE.exec(w.text);
+    const percent = w.text.endsWith('%') || page.words[i + 1]?.text === '%';
+    if (!m?.[1] || !percent) return;
+    const r = new Decimal(m[1].replace(',', '.'));
+    if (r.gt(0) && r.lt(100)) out.push(r);
+  });
+  return out;
 }
 
 /** A printed amount as a candidate for `field`, with its word's region. */

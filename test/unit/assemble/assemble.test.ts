@@ -187,6 +187,41 @@ describe('assemble', () => {
     expect(o.validation).toContainEqual(expect.objectContaining({ rule: 'BR-CO-15', status: 'pass' }));
   });
 
+  it('reads the included tax of a gross-price invoice off its tax line when a printed rate gives it, and derives the subtotal', () => {
+    const d = page([
+      'Haftpflicht 80,00 €',
+      'Vollkasko 140,00 €',
+      'Beitrag inklusive 19 % Versicherungsteuer 220,00 €',
+      'enthaltene Versicherungsteuer (35,13 €)',
+      'Stand 04.03.2014',
+    ]);
+    const o = assemble(d, [span(d, 'total_amount', 2, ['220,00'])]);
+    // 80,00 + 140,00 also make 220,00, but neither is on a tax line; 220,00 × 19/119 = 35,13 is.
+    expect(o.fields.tax_amount).toMatchObject({ value: '35.13', raw: '(35,13' });
+    expect(o.fields.tax_amount?.regions[0]?.bbox[1]).toBeCloseTo(0.2);
+    expect(o.fields.subtotal_amount).toMatchObject({ value: '184.87', derived: true, regions: [] });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({
+        rule: 'INVEX-TOTALS-COMPLETED',
+        message: expect.stringContaining('a printed rate gives'),
+      }),
+    );
+  });
+
+  it('without a printed rate that confirms it, a tax line alone does not make the tax', () => {
+    const d = page(['Haftpflicht 80,00', 'Vollkasko 140,00', 'Gesamt 220,00', 'enthaltene Steuer (35,13)']);
+    const o = assemble(d, [span(d, 'total_amount', 2, ['220,00'])]);
+    expect(o.fields.subtotal_amount?.value).toBe('140.00');
+    expect(o.fields.tax_amount?.value).toBe('80.00');
+  });
+
+  it('prefers the pair whose tax is on a tax line to a nearer pair that also adds up', () => {
+    const d = page(['Netto 100,00', 'MwSt. 19,00', 'Artikel A 60,00', 'Artikel B 59,00', 'Gesamt 119,00']);
+    const o = assemble(d, [span(d, 'total_amount', 4, ['119,00'])]);
+    expect(o.fields.subtotal_amount?.value).toBe('100.00');
+    expect(o.fields.tax_amount?.value).toBe('19.00');
+  });
+
   it('completes nothing when no two printed amounts add up to the total', () => {
     const d = page(['Netto 100,00', 'Porto 5,00', 'Gesamt 119,00']);
     const o = assemble(d, [span(d, 'total_amount', 2, ['119,00'])]);

@@ -56,8 +56,10 @@ export function completeSubtotalAndTax(
     const a = parseAmount(bracketed && !w.text.endsWith(')') ? `${w.text})` : w.text, separator);
     if (!a) return;
     const value = bracketed ? new Decimal(a.value).abs() : new Decimal(a.value);
-    if (value.gt(0) && value.lt(gross))
-      amounts.push({ index, value, y: w.bbox[1], taxLine: taxLine.has(index) });
+    if (!value.gt(0) || !value.lt(gross)) return;
+    // The included tax may follow the gross line ("davon MwSt."); the net and tax of a sum are printed above it.
+    if (taxLine.has(index)) taxLines.push({ index, value, y: w.bbox[1] });
+    if (w.bbox[1] < total.y) amounts.push({ index, value, y: w.bbox[1], taxLine: taxLine.has(index) });
   });
   // Pairs through a tax line first, then the nearest: the net and tax lines sit just above the gross line.
   let best: { net: Printed; tax: Printed; rank: number } | undefined;
@@ -77,11 +79,9 @@ export function completeSubtotalAndTax(
     };
   }
   const rates = printedRates(page);
-  const byRate = amounts
-    .filter(
-      (a) => a.taxLine && rates.some((r) => gross.times(r).div(r.plus(100)).minus(a.value).abs().lte('0.01')),
-    )
-    .sort((x, y) => y.y - x.y)[0];
+  const byRate = taxLines
+    .filter((a) => rates.some((r) => gross.times(r).div(r.plus(100)).minus(a.value).abs().lte('0.01')))
+    .sort((x, y) => Math.abs(x.y - total.y) - Math.abs(y.y - total.y))[0];
   if (byRate) {
     return {
       tax: printedCandidate(page, 'tax_amount', byRate, score),

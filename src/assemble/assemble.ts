@@ -14,7 +14,7 @@ import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, dropAfterLegalForm, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
-import { LEGAL_END } from './parties.js';
+import { LEGAL_END, LEGAL_WORD } from './parties.js';
 import {
   type Chosen,
   chooseTotals,
@@ -158,6 +158,13 @@ function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | u
 }
 
 const endsInLegalForm = (name: string) => LEGAL_END.test(name.trim().split(/\s+/).pop() ?? '');
+/** A company name: it ends in a legal form, and the legal form is not all of it ("Beispielmieter GmbH", not "GmbH"). */
+const namesCompany = (name: string) =>
+  endsInLegalForm(name) &&
+  !name
+    .trim()
+    .split(/\s+/)
+    .every((w) => LEGAL_END.test(w) || LEGAL_WORD.test(w));
 
 /** Do the tagged subtotal and tax add up to the tagged total? */
 function reconciles(pick: Partial<Record<string, Candidate>>): boolean {
@@ -316,7 +323,8 @@ export function assemble(
     if (best) picked.push(best);
   }
   // Fields the model tagged nowhere, read off their captions or their place (src/assemble/captions.ts), with a
-  // low score, first rule first. A party name the model chose that names no legal form also gives way to a
+  // low score, first rule first. A party name the model chose that names no company (no legal form, or a legal form
+  // alone: "GmbH") also gives way to a
   // company named in the party's section ("Torti Mayer", a contact, under "Verkäufer:" / "Verkehrsbetriebe GmbH")
   // or heading the first page (measured: SROIE names +2, synthetic +1, none lost).
   const beside = 'is printed beside or under its caption';
@@ -331,11 +339,11 @@ export function assemble(
   const byModel = new Set(picked);
   for (const [field, find, rule, how, replaces] of fallbacks) {
     const model = picked.find((c) => c.field === field);
-    const weak = model !== undefined && replaces && byModel.has(model) && !endsInLegalForm(model.value);
+    const weak = model !== undefined && replaces && byModel.has(model) && !namesCompany(model.value);
     if (model && !weak) continue;
     const found = find();
     const c = found ? toCandidate(doc, { field, score: CAPTION_SCORE, ...found }, ev) : undefined;
-    if (!c || (model && (c.value === model.value || !endsInLegalForm(c.value)))) continue;
+    if (!c || (model && (c.value === model.value || !namesCompany(c.value)))) continue;
     if (model) picked.splice(picked.indexOf(model), 1);
     picked.push(c);
     const why = model

@@ -6,7 +6,11 @@
 // A legal form ends a company's name: the line under "AEON CO. (M) BHD" is the branch's address, even when the
 // model tags it as the name too.
 export const LEGAL_END =
-  /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
+  /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Co\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
+
+// The words of legal forms, and the joiners between them ("Sdn Bhd", "GmbH & Co. KG", "Co. (M) Bhd"): a "name"
+// made of these alone names no company.
+export const LEGAL_WORD = /^(sdn\.?|pte\.?|pty\.?|&|\(m\))$/i;
 
 // Salutations printed on their own line above a person's name in an address block ("Herrn" / "Max Mustermann").
 export const SALUTATION =

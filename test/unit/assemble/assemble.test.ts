@@ -394,6 +394,17 @@ describe('assemble', () => {
     expect(kept.fields.supplier_name).toMatchObject({ value: 'Torti Mayer' });
   });
 
+  it("takes a legal form alone as no company name, and counts '& Co.' as a legal form", () => {
+    const d = page(['Käufer:', 'Beispielmieter GmbH', 'Verwaltung Straße 40']);
+    // The model tagged "GmbH" of the row: a legal form that names nobody gives way to the section's company row.
+    const o = assemble(d, [span(d, 'customer_name', 1, ['GmbH'])]);
+    expect(o.fields.customer_name).toMatchObject({ value: 'Beispielmieter GmbH' });
+    // A partnership's name ends in "& Co.": the section's row is a company name and replaces the model's stem.
+    const kg = page(['Verkäufer:', 'Grundbesitz GmbH & Co.', 'Max Mustermann']);
+    const k = assemble(kg, [span(kg, 'supplier_name', 1, ['Grundbesitz'])]);
+    expect(k.fields.supplier_name).toMatchObject({ value: 'Grundbesitz GmbH & Co.' });
+  });
+
   it('takes the first date printed as the issue date when the model tagged none, skipping other kinds of date', () => {
     const receipt = page([
       'Version 2.1 vom 24.03.2020',

@@ -323,10 +323,10 @@ export function assemble(
     if (best) picked.push(best);
   }
   // Fields the model tagged nowhere, read off their captions or their place (src/assemble/captions.ts), with a
-  // low score, first rule first. A party name the model chose that names no company (no legal form, or a legal form
-  // alone: "GmbH") also gives way to a
-  // company named in the party's section ("Torti Mayer", a contact, under "Verkäufer:" / "Verkehrsbetriebe GmbH")
-  // or heading the first page (measured: SROIE names +2, synthetic +1, none lost).
+  // low score, first rule first. A party name the model chose that names no company (no legal form, or a legal
+  // form alone: "GmbH") also gives way to a company named in the party's section ("Torti Mayer", a contact, under
+  // "Verkäufer:" / "Verkehrsbetriebe GmbH") or heading the first page (measured: SROIE names +2, synthetic +1,
+  // none lost; for the bare legal form, ZUGFeRD +1).
   const beside = 'is printed beside or under its caption';
   const fallbacks = [
     // field, finder, rule, where the value is, whether it replaces a model name that names no company

@@ -9,7 +9,15 @@ import { keywordAmounts, STRONG_KEYWORD } from '../corpus/match.js';
 import type { DocumentWords } from '../types.js';
 import { type Calibration, calibrateConfidence } from './calibrate.js';
 import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } from './candidates.js';
-import { CAPTION_SCORE, dueDateByCaption, firstDate, letterheadName, nameByCaption } from './captions.js';
+import type { Found } from './captions.js';
+import {
+  CAPTION_SCORE,
+  dueDateByCaption,
+  dueDatesByCaption,
+  firstDate,
+  letterheadName,
+  nameByCaption,
+} from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import { completeNameRuns, dropAfterLegalForm, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
@@ -328,27 +336,42 @@ export function assemble(
   // "Verkäufer:" / "Verkehrsbetriebe GmbH") or heading the first page (measured: SROIE names +2, synthetic +1,
   // none lost; for the bare legal form, ZUGFeRD +1).
   const beside = 'is printed beside or under its caption';
-  const fallbacks = [
-    // field, finder, rule, where the value is, whether it replaces a model name that names no company
-    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside, true],
-    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside, true],
-    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION', beside, false],
-    ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed', false],
-    ['supplier_name', () => letterheadName(doc), 'INVEX-SUPPLIER-LETTERHEAD', 'heads the first page', true],
-  ] as const;
+  // Model values a found value replaces: a party name that names no company (by one that does), a due date that
+  // stands beside no due-date caption (by one that does: "Fälligkeitstag: 01.04.2014" over a date in prose).
+  const noCompany = (m: Candidate) => !namesCompany(m.value);
+  const uncaptionedDue = (m: Candidate) =>
+    !dueDatesByCaption(doc).some(
+      (f) => f.page === m.page && f.wordIndices.every((i) => m.wordIndices.includes(i)),
+    );
+  const fallbacks: [string, () => Found | undefined, string, string, ((m: Candidate) => boolean)?][] = [
+    // field, finder, rule, where the value is, which model value it replaces
+    ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
+    ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
+    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION', beside, uncaptionedDue],
+    ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed'],
+    [
+      'supplier_name',
+      () => letterheadName(doc),
+      'INVEX-SUPPLIER-LETTERHEAD',
+      'heads the first page',
+      noCompany,
+    ],
+  ];
   const byModel = new Set(picked);
-  for (const [field, find, rule, how, replaces] of fallbacks) {
+  for (const [field, find, rule, how, weakIf] of fallbacks) {
     const model = picked.find((c) => c.field === field);
-    const weak = model !== undefined && replaces && byModel.has(model) && !namesCompany(model.value);
-    if (model && !weak) continue;
+    if (model && !(byModel.has(model) && weakIf?.(model))) continue;
     const found = find();
     const c = found ? toCandidate(doc, { field, score: CAPTION_SCORE, ...found }, ev) : undefined;
-    if (!c || (model && (c.value === model.value || !namesCompany(c.value)))) continue;
+    if (!c || (model && (c.value === model.value || (weakIf === noCompany && !namesCompany(c.value)))))
+      continue;
     if (model) picked.splice(picked.indexOf(model), 1);
     picked.push(c);
-    const why = model
-      ? `the model's ${field} "${model.value}" names no company`
-      : `the model tagged no ${field}`;
+    const why = !model
+      ? `the model tagged no ${field}`
+      : weakIf === noCompany
+        ? `the model's ${field} "${model.value}" names no company`
+        : `the model's ${field} "${model.value}" stands beside no caption of its kind`;
     rules.push({ rule, status: 'warn', message: `${why}; "${c.value}" ${how}`, fields: [field] });
   }
   for (const c of picked) rules.push(...candidateRules(c));

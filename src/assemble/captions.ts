@@ -172,10 +172,11 @@ const DUE_CAPTION =
 const DATE_WORD = /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$/;
 
 /**
- * The words of the date printed beside or under a due-date caption, first such caption first: the caption's row
- * to its right (within a few word heights), else the next rows down in its column.
+ * The words of each date printed beside or under a due-date caption, in caption order: the caption's row to its
+ * right (within a few word heights), else the next rows down in its column.
  */
-export function dueDateByCaption(doc: DocumentWords): Found | undefined {
+export function dueDatesByCaption(doc: DocumentWords): Found[] {
+  const out: Found[] = [];
   for (const page of doc.pages) {
     const words = page.words;
     for (const cap of words.filter((w) => DUE_CAPTION.test(w.text))) {
@@ -196,10 +197,15 @@ export function dueDateByCaption(doc: DocumentWords): Found | undefined {
           w.bbox[2] > cap.bbox[0],
       );
       const at = right >= 0 ? right : below;
-      if (at >= 0) return { page: page.number, wordIndices: [at] };
+      if (at >= 0) out.push({ page: page.number, wordIndices: [at] });
     }
   }
-  return undefined;
+  return out;
+}
+
+/** The first of `dueDatesByCaption`. */
+export function dueDateByCaption(doc: DocumentWords): Found | undefined {
+  return dueDatesByCaption(doc)[0];
 }
 
 // Dates that are not the document's own: due, delivery, service period, validity, a template's version.

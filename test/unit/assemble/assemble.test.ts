@@ -334,6 +334,25 @@ describe('assemble', () => {
     expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
   });
 
+  it('prefers a due date beside its caption to a model due date that stands beside none', () => {
+    const d = page([
+      'Fälligkeitstag: 01.04.2014',
+      'Wir buchen zu den Fälligkeiten 01.07.2014 ab',
+      'Fällig 2. Rate 01.10.2014',
+    ]);
+    const prose = assemble(d, [span(d, 'due_date', 1, ['01.07.2014'])]);
+    expect(prose.fields.due_date).toMatchObject({ value: '2014-04-01' });
+    expect(prose.validation).toContainEqual(
+      expect.objectContaining({
+        rule: 'INVEX-DUE-DATE-BY-CAPTION',
+        message: expect.stringContaining('stands beside no caption'),
+      }),
+    );
+    // A model due date beside a due caption of its own stays, though another caption comes first.
+    const second = assemble(d, [span(d, 'due_date', 2, ['01.10.2014'])]);
+    expect(second.fields.due_date).toMatchObject({ value: '2014-10-01' });
+  });
+
   it('reads the supplier off the letterhead when the model tagged none, past the document title', () => {
     const d = page([
       'TAX INVOICE',

@@ -55,7 +55,9 @@ export function nameByCaption(
           (w) => w.bbox[1] - title.bbox[3] <= MAX_SECTION_DEPTH && Math.abs(w.bbox[0] - title.bbox[0]) < 0.05,
         )
         .sort((a, b) => a.bbox[1] - b.bbox[1])[0];
-      const value = caption ? runFrom(words, caption, caption.bbox[2]) : companyRowBelow(words, title);
+      const value = caption
+        ? runFrom(words, caption, caption.bbox[2])
+        : companyRowBelow(words, title, field === 'customer_name');
       if (value.length === 0) continue;
       // "Herrn" on the row above "Max Mustermann" belongs to the buyer's name (see salutationAbove).
       const indices = value.map((x) => x.i);
@@ -93,12 +95,13 @@ const CAPTION_WORD = /:$/;
 
 /**
  * With no name caption in the section: the first row under the title, starting at the title's left edge and
- * before any other section title, that is one run ending in a legal form and holding no caption ("Nummer:").
+ * before any other section title, that is one run ending in a legal form and holding no caption ("Nummer:");
+ * failing that, for the buyer (`persons`), the first row that reads as a person's name above a street line.
  * A legal form marks a company's name, as in merge-spans.ts. A salutation alone on its row marks a person's
  * name on the row below it ("Herrn" / "Max Mustermann", DIN 5008 address blocks); e-invoices keep the
  * salutation in the name (see salutationAbove).
  */
-function companyRowBelow(words: readonly Word[], title: Word): { w: Word; i: number }[] {
+function companyRowBelow(words: readonly Word[], title: Word, persons: boolean): { w: Word; i: number }[] {
   const h = height(title);
   const starts = words
     .map((w, i) => ({ w, i }))
@@ -113,7 +116,8 @@ function companyRowBelow(words: readonly Word[], title: Word): { w: Word; i: num
     // One start per row: its leftmost word in the column ("DE" of "DE 12345").
     .filter((x, k, all) => !all.slice(0, k).some((y) => Math.abs(midY(y.w) - midY(x.w)) < 0.5 * height(x.w)));
   const runAt = (start: { w: Word }) => runFrom(words, start.w, start.w.bbox[0]);
-  for (const start of starts) {
+  let personRow: { w: Word; i: number }[] = [];
+  for (const [k, start] of starts.entries()) {
     if (TITLES.supplier_name.test(start.w.text) || TITLES.customer_name.test(start.w.text)) break;
     const run = runAt(start);
     const last = run[run.length - 1];
@@ -121,9 +125,25 @@ function companyRowBelow(words: readonly Word[], title: Word): { w: Word; i: num
     if (LEGAL_END.test(last.w.text)) return run;
     const person = run.length === 1 ? addressee(words, last) : [];
     if (person.length > 0) return person;
+    // A private buyer: a row of two to four capitalised words right above the street line ("Liselotte
+    // Müllermann" / "Beispielstraße 24"), kept in case no company row follows.
+    const next = starts[k + 1];
+    if (
+      persons &&
+      personRow.length === 0 &&
+      run.length >= 2 &&
+      run.length <= 4 &&
+      run.every((x) => PERSON_WORD.test(x.w.text)) &&
+      next &&
+      runAt(next).some((x) => /\p{N}/u.test(x.w.text))
+    )
+      personRow = run;
   }
-  return [];
+  return personRow;
 }
+
+// A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot ("Müller-Lüdenscheidt").
+const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 
 /**
  * A salutation alone in its run and the person's name on the row right below it, left-aligned: "Herrn" /

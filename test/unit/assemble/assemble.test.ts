@@ -413,6 +413,27 @@ describe('assemble', () => {
     expect(kept.fields.supplier_name).toMatchObject({ value: 'Torti Mayer' });
   });
 
+  it("reads a private buyer's name off the row above the street in the buyer's section", () => {
+    // Rows set close, as an address block prints them (the page helper's rows are three word heights apart).
+    const block = (lines: string[]) => {
+      const d = page(lines);
+      for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.025;
+      return d;
+    };
+    const d = block([
+      'Käufer/Leistungsempfänger:',
+      'Nummer : 4711',
+      'Liselotte Müllermann',
+      'Beispielstraße 24',
+    ]);
+    expect(assemble(d, []).fields.customer_name).toMatchObject({ value: 'Liselotte Müllermann' });
+    // Not the seller's (a seller is a company), and not a row with no street line under it.
+    const seller = block(['Verkäufer:', 'Liselotte Müllermann', 'Beispielstraße 24']);
+    expect(assemble(seller, []).fields.supplier_name?.value).not.toBe('Liselotte Müllermann');
+    const noStreet = block(['Käufer:', 'Liselotte Müllermann', 'Berlin']);
+    expect(assemble(noStreet, []).fields.customer_name).toBeUndefined();
+  });
+
   it("takes a legal form alone as no company name, and counts '& Co.' as a legal form", () => {
     const d = page(['Käufer:', 'Beispielmieter GmbH', 'Verwaltung Straße 40']);
     // The model tagged "GmbH" of the row: a legal form that names nobody gives way to the section's company row.

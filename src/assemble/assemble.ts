@@ -15,6 +15,8 @@ import {
   dueDateByCaption,
   dueDatesByCaption,
   firstDate,
+  invoiceNumberByCaption,
+  issueDatesByCaption,
   letterheadName,
   nameByCaption,
 } from './captions.js';
@@ -336,18 +338,31 @@ export function assemble(
   // "Verkäufer:" / "Verkehrsbetriebe GmbH") or heading the first page (measured: SROIE names +2, synthetic +1,
   // none lost; for the bare legal form, ZUGFeRD +1).
   const beside = 'is printed beside or under its caption';
-  // Model values a found value replaces: a party name that names no company (by one that does), a due date that
-  // stands beside no due-date caption (by one that does: "Fälligkeitstag: 01.04.2014" over a date in prose).
+  // Model values a found value replaces: a party name that names no company (by one that does), a due or issue
+  // date that stands beside no caption of its kind (by one that does: "Fälligkeitstag: 01.04.2014" over a date in
+  // prose, "Belegdatum 07.01.1997" over a print timestamp).
   const noCompany = (m: Candidate) => !namesCompany(m.value);
-  const uncaptionedDue = (m: Candidate) =>
-    !dueDatesByCaption(doc).some(
-      (f) => f.page === m.page && f.wordIndices.every((i) => m.wordIndices.includes(i)),
-    );
+  const uncaptioned = (captioned: (d: DocumentWords) => Found[]) => (m: Candidate) =>
+    !captioned(doc).some((f) => f.page === m.page && f.wordIndices.every((i) => m.wordIndices.includes(i)));
   const fallbacks: [string, () => Found | undefined, string, string, ((m: Candidate) => boolean)?][] = [
     // field, finder, rule, where the value is, which model value it replaces
     ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
     ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
-    ['due_date', () => dueDateByCaption(doc), 'INVEX-DUE-DATE-BY-CAPTION', beside, uncaptionedDue],
+    ['invoice_number', () => invoiceNumberByCaption(doc), 'INVEX-INVOICE-NUMBER-BY-CAPTION', beside],
+    [
+      'due_date',
+      () => dueDateByCaption(doc),
+      'INVEX-DUE-DATE-BY-CAPTION',
+      beside,
+      uncaptioned(dueDatesByCaption),
+    ],
+    [
+      'issue_date',
+      () => issueDatesByCaption(doc)[0],
+      'INVEX-ISSUE-DATE-BY-CAPTION',
+      beside,
+      uncaptioned(issueDatesByCaption),
+    ],
     ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed'],
     [
       'supplier_name',

@@ -189,44 +189,92 @@ function letterAddressee(doc: DocumentWords): Found | undefined {
 // table ("Beschreibung | Fälligkeit | Teilzahlung", the date on the row below).
 const DUE_CAPTION =
   /^(fälligkeit(sdatum|stag)?|fällig|zahlungsziel|due|échéance|vencimiento|scadenza|vervaldatum|betaaldatum)\b/i;
+// Issue-date captions naming the document's own date ("Belegdatum 07.01.1997", "Invoice date:").
+const ISSUE_CAPTION =
+  /^(rechnungsdatum|belegdatum|ausstellungsdatum|rechnungs-datum|re\.-datum|invoice ?date|date of issue|issue date|date de facture|fecha de factura|data fattura|factuurdatum):?$/i;
+// Invoice-number captions, one word or the last of two ("Belegnummer", "Invoice No.", "Rechnung Nr.").
+const NUMBER_CAPTION =
+  /^(rechnungsnummer|rechnungsnr\.?|rechnungs-nr\.?|re\.-nr\.?|rg\.-nr\.?|belegnummer|beleg-nr\.?|factuurnummer|invoice ?(no\.?|number|#|nr\.?)|rechnung nr\.?|facture n[°o]\.?|n[°o] de facture|numéro de facture|número de factura|fattura n\.?|numero fattura):?$/i;
 const DATE_WORD = /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$/;
+// An identifier: has a digit, is no date, no amount with cents and no lone short number.
+const isNumber = (t: string) =>
+  /\d/.test(t) && t.length >= 3 && !DATE_WORD.test(t) && !/^\d{1,3}([.,]\d{3})*[.,]\d{2}$/.test(t);
+const isDate = (t: string) => DATE_WORD.test(t);
+
+/** Does a caption end at word `i` of `words`: the word alone, or with the word before it on its row? */
+function captionAt(words: readonly Word[], i: number, caption: RegExp): boolean {
+  const w = words[i] as Word;
+  if (caption.test(w.text)) return true;
+  const before = words
+    .filter((x) => x.bbox[2] <= w.bbox[0] && Math.abs(midY(x) - midY(w)) < 0.5 * height(w))
+    .sort((a, b) => b.bbox[2] - a.bbox[2])[0];
+  return (
+    before !== undefined && w.bbox[0] - before.bbox[2] < height(w) && caption.test(`${before.text} ${w.text}`)
+  );
+}
 
 /**
- * The words of each date printed beside or under a due-date caption, in caption order: the caption's row to its
- * right (within a few word heights), else the next rows down in its column.
+ * The value beside each caption (the nearest word right of it on its row, within `maxGap` of the page width, that
+ * `isValue`), else the nearest such word under it in its column (within two word heights); one per caption,
+ * captions in reading order.
  */
-export function dueDatesByCaption(doc: DocumentWords): Found[] {
+function valuesByCaption(
+  doc: DocumentWords,
+  caption: RegExp,
+  isValue: (text: string) => boolean,
+  maxGap: number,
+): Found[] {
   const out: Found[] = [];
   for (const page of doc.pages) {
     const words = page.words;
-    for (const cap of words.filter((w) => DUE_CAPTION.test(w.text))) {
+    words.forEach((cap, c) => {
+      if (!captionAt(words, c, caption)) return;
       const h = height(cap);
-      const right = words.findIndex(
-        (w) =>
-          DATE_WORD.test(w.text) &&
-          Math.abs(midY(w) - midY(cap)) < 0.6 * h &&
-          w.bbox[0] > cap.bbox[2] &&
-          w.bbox[0] - cap.bbox[2] < 0.3,
-      );
-      const below = words.findIndex(
-        (w) =>
-          DATE_WORD.test(w.text) &&
-          w.bbox[1] > cap.bbox[3] &&
-          w.bbox[1] - cap.bbox[3] < 2 * h &&
-          w.bbox[0] < cap.bbox[2] &&
-          w.bbox[2] > cap.bbox[0],
-      );
-      const at = right >= 0 ? right : below;
-      if (at >= 0) out.push({ page: page.number, wordIndices: [at] });
-    }
+      const right = words
+        .map((w, i) => ({ w, i }))
+        .filter(
+          (x) =>
+            x.w.bbox[0] >= cap.bbox[2] - 0.1 * h &&
+            x.i !== c &&
+            isValue(x.w.text) &&
+            Math.abs(midY(x.w) - midY(cap)) < 0.6 * h &&
+            x.w.bbox[0] - cap.bbox[2] < maxGap,
+        )
+        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0])[0];
+      const below = words
+        .map((w, i) => ({ w, i }))
+        .filter(
+          (x) =>
+            x.w.bbox[1] > cap.bbox[3] &&
+            x.w.bbox[1] - cap.bbox[3] < 2 * h &&
+            x.w.bbox[0] < cap.bbox[2] &&
+            x.w.bbox[2] > cap.bbox[0] &&
+            isValue(x.w.text),
+        )
+        .sort((a, b) => a.w.bbox[1] - b.w.bbox[1])[0];
+      const at = right ?? below;
+      if (at) out.push({ page: page.number, wordIndices: [at.i] });
+    });
   }
   return out;
 }
+
+/** The date beside or under each due-date caption, in reading order. */
+export const dueDatesByCaption = (doc: DocumentWords): Found[] =>
+  valuesByCaption(doc, DUE_CAPTION, isDate, 0.3);
 
 /** The first of `dueDatesByCaption`. */
 export function dueDateByCaption(doc: DocumentWords): Found | undefined {
   return dueDatesByCaption(doc)[0];
 }
+
+/** The date beside or under each issue-date caption ("Belegdatum", "Invoice date"), in reading order. */
+export const issueDatesByCaption = (doc: DocumentWords): Found[] =>
+  valuesByCaption(doc, ISSUE_CAPTION, isDate, 0.5);
+
+/** The identifier beside or under the first invoice-number caption ("Belegnummer 90005178"). */
+export const invoiceNumberByCaption = (doc: DocumentWords): Found | undefined =>
+  valuesByCaption(doc, NUMBER_CAPTION, isNumber, 0.5)[0];
 
 // Dates that are not the document's own: due, delivery, service period, validity, a template's version.
 const OTHER_DATE =

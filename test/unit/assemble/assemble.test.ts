@@ -334,6 +334,32 @@ describe('assemble', () => {
     expect(assemble(page(['Rechnungsdatum: 01.04.2014']), []).fields.due_date).toBeUndefined();
   });
 
+  it('reads the invoice number beside its caption when the model tagged none, and no other number', () => {
+    const d = page(['Information', 'Belegnummer 90005178', 'Kunden Nummer 1175']);
+    const o = assemble(d, []);
+    expect(o.fields.invoice_number).toMatchObject({ value: '90005178' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-INVOICE-NUMBER-BY-CAPTION', status: 'warn' }),
+    );
+    expect(assemble(page(['Invoice No. INV-2041']), []).fields.invoice_number?.value).toBe('INV-2041');
+    // A contract number, a date or an amount beside a caption is no invoice number.
+    expect(assemble(page(['Vertrag Nr: 00.123.456.7']), []).fields.invoice_number).toBeUndefined();
+    expect(assemble(page(['Rechnungsnummer 07.01.1997']), []).fields.invoice_number).toBeUndefined();
+  });
+
+  it('prefers an issue date beside its caption to a model date that stands beside none', () => {
+    const d = page(['Seite 1 von 1 20.03.2018 17:09:28', 'Belegdatum 07.01.1997']);
+    const o = assemble(d, [span(d, 'issue_date', 0, ['20.03.2018'])]);
+    expect(o.fields.issue_date).toMatchObject({ value: '1997-01-07' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-ISSUE-DATE-BY-CAPTION', status: 'warn' }),
+    );
+    // The model's date beside its own caption stays.
+    const kept = page(['Rechnungsdatum: 03.04.2024', 'Belegdatum 07.01.1997']);
+    const k = assemble(kept, [span(kept, 'issue_date', 0, ['03.04.2024'])]);
+    expect(k.fields.issue_date).toMatchObject({ value: '2024-04-03' });
+  });
+
   it('prefers a due date beside its caption to a model due date that stands beside none', () => {
     const d = page([
       'Fälligkeitstag: 01.04.2014',

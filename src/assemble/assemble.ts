@@ -168,13 +168,13 @@ function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | u
 }
 
 const endsInLegalForm = (name: string) => LEGAL_END.test(name.trim().split(/\s+/).pop() ?? '');
-/** A company name: it ends in a legal form, and the legal form is not all of it ("Beispielmieter GmbH", not "GmbH"). */
-const namesCompany = (name: string) =>
-  endsInLegalForm(name) &&
-  !name
+const isLegalFormOnly = (name: string) =>
+  name
     .trim()
     .split(/\s+/)
     .every((w) => LEGAL_END.test(w) || LEGAL_WORD.test(w));
+/** A company name: it ends in a legal form, and the legal form is not all of it ("Beispielmieter GmbH", not "GmbH"). */
+const namesCompany = (name: string) => endsInLegalForm(name) && !isLegalFormOnly(name);
 
 /** Do the tagged subtotal and tax add up to the tagged total? */
 function reconciles(pick: Partial<Record<string, Candidate>>): boolean {
@@ -388,6 +388,16 @@ export function assemble(
         ? `the model's ${field} "${model.value}" names no company`
         : `the model's ${field} "${model.value}" stands beside no caption of its kind`;
     rules.push({ rule, status: 'warn', message: `${why}; "${c.value}" ${how}`, fields: [field] });
+  }
+  // A party "name" that is a legal form alone ("KG" of "308,500 KG", "SDN BHD") names nobody: better none.
+  for (const c of picked.filter((x) => x.field.endsWith('_name') && isLegalFormOnly(x.value))) {
+    picked.splice(picked.indexOf(c), 1);
+    rules.push({
+      rule: 'INVEX-NAME-LEGAL-FORM-ONLY',
+      status: 'warn',
+      message: `the ${c.field} "${c.value}" is a legal form alone, not a name; left out`,
+      fields: [c.field],
+    });
   }
   for (const c of picked) rules.push(...candidateRules(c));
 

@@ -439,6 +439,23 @@ describe('assemble', () => {
     expect(kept.fields.supplier_name).toMatchObject({ value: 'Torti Mayer' });
   });
 
+  it('leaves out a party name that is a legal form alone', () => {
+    const d = page(['Gross Weight 308,500 KG', 'AEON CO. (M) BHD']);
+    const o = assemble(d, [
+      span(d, 'customer_name', 0, ['KG']),
+      span(d, 'supplier_name', 1, ['AEON', 'CO.', '(M)', 'BHD']),
+    ]);
+    expect(o.fields.customer_name).toBeUndefined();
+    expect(o.fields.supplier_name).toMatchObject({ value: 'AEON CO. (M) BHD' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-NAME-LEGAL-FORM-ONLY', fields: ['customer_name'] }),
+    );
+    const bare = page(['SDN BHD', 'Lot 12 Jalan Besar']);
+    expect(
+      assemble(bare, [span(bare, 'supplier_name', 0, ['SDN', 'BHD'])]).fields.supplier_name,
+    ).toBeUndefined();
+  });
+
   it("reads a private buyer's name off the row above the street in the buyer's section", () => {
     // Rows set close, as an address block prints them (the page helper's rows are three word heights apart).
     const block = (lines: string[]) => {

@@ -201,16 +201,33 @@ const isNumber = (t: string) =>
   /\d/.test(t) && t.length >= 3 && !DATE_WORD.test(t) && !/^\d{1,3}([.,]\d{3})*[.,]\d{2}$/.test(t);
 const isDate = (t: string) => DATE_WORD.test(t);
 
-/** Does a caption end at word `i` of `words`: the word alone, or with the word before it on its row? */
-function captionAt(words: readonly Word[], i: number, caption: RegExp): boolean {
-  const w = words[i] as Word;
-  if (caption.test(w.text)) return true;
-  const before = words
-    .filter((x) => x.bbox[2] <= w.bbox[0] && Math.abs(midY(x) - midY(w)) < 0.5 * height(w))
-    .sort((a, b) => b.bbox[2] - a.bbox[2])[0];
-  return (
-    before !== undefined && w.bbox[0] - before.bbox[2] < height(w) && caption.test(`${before.text} ${w.text}`)
-  );
+/**
+ * The words at which a caption ends: a word that is one alone, or that is one with the word before it on its
+ * text line ("Invoice" "No."). One pass over the page's lines.
+ */
+function captionEnds(words: readonly Word[], caption: RegExp): number[] {
+  const out: number[] = [];
+  const lines = new Map<number, number[]>();
+  words.forEach((w, i) => {
+    const l = lines.get(w.line);
+    if (l) l.push(i);
+    else lines.set(w.line, [i]);
+  });
+  for (const line of lines.values()) {
+    line.sort((a, b) => (words[a] as Word).bbox[0] - (words[b] as Word).bbox[0]);
+    line.forEach((i, k) => {
+      const w = words[i] as Word;
+      const before = k > 0 ? (words[line[k - 1] as number] as Word) : undefined;
+      // Not a caption and the word after it (the value of "Fälligkeit 01.04.2014").
+      const pair =
+        before !== undefined &&
+        !caption.test(before.text) &&
+        w.bbox[0] - before.bbox[2] < height(w) &&
+        caption.test(`${before.text} ${w.text}`);
+      if (pair || caption.test(w.text)) out.push(i);
+    });
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**
@@ -227,8 +244,8 @@ function valuesByCaption(
   const out: Found[] = [];
   for (const page of doc.pages) {
     const words = page.words;
-    words.forEach((cap, c) => {
-      if (!captionAt(words, c, caption)) return;
+    for (const c of captionEnds(words, caption)) {
+      const cap = words[c] as Word;
       const h = height(cap);
       const right = words
         .map((w, i) => ({ w, i }))
@@ -254,7 +271,7 @@ function valuesByCaption(
         .sort((a, b) => a.w.bbox[1] - b.w.bbox[1])[0];
       const at = right ?? below;
       if (at) out.push({ page: page.number, wordIndices: [at.i] });
-    });
+    }
   }
   return out;
 }

@@ -374,6 +374,11 @@ describe('assemble', () => {
         message: expect.stringContaining('stands beside no caption'),
       }),
     );
+    // A caption's value is not a caption itself: the date after it is not captioned by it.
+    const row = page(['Fälligkeit 01.04.2014 01.07.2014']);
+    expect(assemble(row, [span(row, 'due_date', 0, ['01.07.2014'])]).fields.due_date).toMatchObject({
+      value: '2014-04-01',
+    });
     // A model due date beside a due caption of its own stays, though another caption comes first.
     const second = assemble(d, [span(d, 'due_date', 2, ['01.10.2014'])]);
     expect(second.fields.due_date).toMatchObject({ value: '2014-10-01' });

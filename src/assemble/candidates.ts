@@ -98,8 +98,13 @@ export function completeCheckedSpan(
   const h = first.bbox[3] - first.bbox[1];
   const all = page.words.map((w, i) => ({ w, i }));
   const byX = (a: { w: Word }, b: { w: Word }) => a.w.bbox[0] - b.w.bbox[0];
-  // The span's line, then its continuation when the IBAN wraps: the next line down, under the span.
-  const sameLine = all.filter(({ w }) => w.line === first.line).sort(byX);
+  // The span's run of words on its line (not the next column: "… 0383 | Code BIC: …"), then its continuation
+  // when the IBAN wraps: the next line down, under the span.
+  const sameLine = oneRunAround(
+    all.filter(({ w }) => w.line === first.line).sort(byX),
+    new Set(indices),
+    MAX_ID_GAP * h,
+  );
   const below = all
     .filter(
       ({ w }) =>
@@ -126,6 +131,24 @@ export function completeCheckedSpan(
     }
   }
   return [...indices];
+}
+
+// Groups of one identifier stand at most this many word heights apart.
+const MAX_ID_GAP = 1.2;
+
+/** The words of `line` (left to right) in the run that holds the span: cut at gaps wider than `maxGap`. */
+function oneRunAround<T extends { w: Word; i: number }>(line: T[], span: Set<number>, maxGap: number): T[] {
+  const k = line.findIndex(({ i }) => span.has(i));
+  if (k < 0) return line;
+  let from = k;
+  while (from > 0 && (line[from] as T).w.bbox[0] - (line[from - 1] as T).w.bbox[2] <= maxGap) from--;
+  let to = k;
+  while (
+    to + 1 < line.length &&
+    ((line[to + 1] as T).w.bbox[0] - (line[to] as T).w.bbox[2] <= maxGap || span.has((line[to + 1] as T).i))
+  )
+    to++;
+  return line.slice(from, to + 1);
 }
 
 /** Reads one span as its field; undefined when the text is not a value of that kind (e.g. "N/A" as a date). */

@@ -245,6 +245,21 @@ describe('assemble', () => {
     );
   });
 
+  it('finds the wrapped rest of an IBAN past the next column on its line', () => {
+    // "GB82 WEST 1234 5698 7654 | SWIFT: NWBKGB2L" with "32" wrapped under the IBAN.
+    const d = page(['IBAN GB82 WEST 1234 5698 7654 SWIFT: NWBKGB2L', '32']);
+    const words = d.pages[0]?.words ?? [];
+    // Groups 0.01 apart (half a word height), the SWIFT column 0.1 further right.
+    words.slice(1, 6).forEach((w, k) => {
+      w.bbox = [0.2 + k * 0.06, w.bbox[1], 0.25 + k * 0.06, w.bbox[3]];
+    });
+    for (const w of words.slice(6, 8)) w.bbox = [w.bbox[0] + 0.1, w.bbox[1], w.bbox[2] + 0.1, w.bbox[3]];
+    const w32 = words.find((w) => w.text === '32');
+    if (w32) w32.bbox = [0.2, 0.075, 0.23, 0.095];
+    const o = assemble(d, [span(d, 'iban', 0, ['GB82', 'WEST', '1234', '5698', '7654'])]);
+    expect(o.fields.iban?.value).toBe('GB82WEST12345698765432');
+  });
+
   it('leaves a short IBAN span alone when no neighbouring groups make it valid', () => {
     const d = page(['IBAN GB82 WEST 1234 5698 7654 99 BIC']);
     const o = assemble(d, [span(d, 'iban', 0, ['GB82', 'WEST', '1234'])]);

@@ -194,19 +194,22 @@ const ISSUE_CAPTION =
   /^(rechnungsdatum|belegdatum|ausstellungsdatum|rechnungs-datum|re\.-datum|invoice ?date|date of issue|issue date|date de facture|fecha de factura|data fattura|factuurdatum):?$/i;
 // Invoice-number captions, one word or the last of two ("Belegnummer", "Invoice No.", "Rechnung Nr.").
 const NUMBER_CAPTION =
-  /^(rechnungsnummer|rechnungsnr\.?|rechnungs-nr\.?|re\.-nr\.?|rg\.-nr\.?|belegnummer|beleg-nr\.?|factuurnummer|invoice ?(no\.?|number|#|nr\.?)|rechnung nr\.?|facture n[°o]\.?|n[°o] de facture|numéro de facture|número de factura|fattura n\.?|numero fattura):?$/i;
+  /^(rechnungsnummer|rechnungsnr\.?|rechnungs-nr\.?|re\.-nr\.?|rg\.-nr\.?|belegnummer|beleg-nr\.?|factuurnummer|invoice ?(no\.?|number|#|nr\.?)|rechnung nr\.?|facture n[°o]\.?|n[°o] de facture|numéro de facture|factura n[º°o]\.?|n[º°o] de factura|número de factura|fattura n\.?|numero fattura):?$/i;
 const DATE_WORD = /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$/;
 // An identifier: has a digit, is no date, no amount with cents and no lone short number.
 const isNumber = (t: string) =>
   /\d/.test(t) && t.length >= 3 && !DATE_WORD.test(t) && !/^\d{1,3}([.,]\d{3})*[.,]\d{2}$/.test(t);
 const isDate = (t: string) => DATE_WORD.test(t);
 
+// Captions run to three words ("N° de facture", "Date of issue").
+const MAX_CAPTION_WORDS = 3;
+
 /**
- * The words at which a caption ends: a word that is one alone, or that is one with the word before it on its
- * text line ("Invoice" "No."). One pass over the page's lines.
+ * Where captions end (the word) and start (the left edge of their first word): a word that is one alone, or
+ * that is one with up to two words before it on its text line ("Invoice" "No."). One pass over the page's lines.
  */
-function captionEnds(words: readonly Word[], caption: RegExp): number[] {
-  const out: number[] = [];
+function captionEnds(words: readonly Word[], caption: RegExp): { end: number; x0: number }[] {
+  const out: { end: number; x0: number }[] = [];
   const lines = new Map<number, number[]>();
   words.forEach((w, i) => {
     const l = lines.get(w.line);
@@ -217,22 +220,28 @@ function captionEnds(words: readonly Word[], caption: RegExp): number[] {
     line.sort((a, b) => (words[a] as Word).bbox[0] - (words[b] as Word).bbox[0]);
     line.forEach((i, k) => {
       const w = words[i] as Word;
-      const before = k > 0 ? (words[line[k - 1] as number] as Word) : undefined;
-      // Not a caption and the word after it (the value of "Fälligkeit 01.04.2014").
-      const pair =
-        before !== undefined &&
-        !caption.test(before.text) &&
-        w.bbox[0] - before.bbox[2] < height(w) &&
-        caption.test(`${before.text} ${w.text}`);
-      if (pair || caption.test(w.text)) out.push(i);
+      // The caption's words up to this one, one or up to three close together ("N° de facture"); never a caption
+      // and the word after it (the value of "Fälligkeit 01.04.2014").
+      let text = w.text;
+      let x0 = w.bbox[0];
+      let ends = caption.test(text);
+      for (let n = 1; n < MAX_CAPTION_WORDS && !ends && k - n >= 0; n++) {
+        const prev = words[line[k - n] as number] as Word;
+        const next = words[line[k - n + 1] as number] as Word;
+        if (next.bbox[0] - prev.bbox[2] >= height(w) || caption.test(prev.text)) break;
+        text = `${prev.text} ${text}`;
+        x0 = prev.bbox[0];
+        ends = caption.test(text);
+      }
+      if (ends) out.push({ end: i, x0 });
     });
   }
-  return out.sort((a, b) => a - b);
+  return out.sort((a, b) => a.end - b.end);
 }
 
 /**
  * The value beside each caption (the nearest word right of it on its row, within `maxGap` of the page width, that
- * `isValue`), else the nearest such word under it in its column (within two word heights); one per caption,
+ * `isValue`), else the nearest such word under any of its words (within two word heights); one per caption,
  * captions in reading order.
  */
 function valuesByCaption(
@@ -244,7 +253,7 @@ function valuesByCaption(
   const out: Found[] = [];
   for (const page of doc.pages) {
     const words = page.words;
-    for (const c of captionEnds(words, caption)) {
+    for (const { end: c, x0 } of captionEnds(words, caption)) {
       const cap = words[c] as Word;
       const h = height(cap);
       const right = words
@@ -265,7 +274,7 @@ function valuesByCaption(
             x.w.bbox[1] > cap.bbox[3] &&
             x.w.bbox[1] - cap.bbox[3] < 2 * h &&
             x.w.bbox[0] < cap.bbox[2] &&
-            x.w.bbox[2] > cap.bbox[0] &&
+            x.w.bbox[2] > x0 &&
             isValue(x.w.text),
         )
         .sort((a, b) => a.w.bbox[1] - b.w.bbox[1])[0];

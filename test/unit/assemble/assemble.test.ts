@@ -357,6 +357,10 @@ describe('assemble', () => {
       expect.objectContaining({ rule: 'INVEX-INVOICE-NUMBER-BY-CAPTION', status: 'warn' }),
     );
     expect(assemble(page(['Invoice No. INV-2041']), []).fields.invoice_number?.value).toBe('INV-2041');
+    // A three-word caption heading a header table, its value on the row below.
+    const table = page(['N° de facture Émise le', '9198 2017-06-30']);
+    for (const w of table.pages[0]?.words ?? []) w.bbox[3] += 0.025;
+    expect(assemble(table, []).fields.invoice_number?.value).toBe('9198');
     // A contract number, a date or an amount beside a caption is no invoice number.
     expect(assemble(page(['Vertrag Nr: 00.123.456.7']), []).fields.invoice_number).toBeUndefined();
     expect(assemble(page(['Rechnungsnummer 07.01.1997']), []).fields.invoice_number).toBeUndefined();

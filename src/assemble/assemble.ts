@@ -22,7 +22,13 @@ import {
 } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
-import { completeNameRuns, dropAfterLegalForm, dropMisreadLines, mergeStackedSpans } from './merge-spans.js';
+import {
+  completeNameRuns,
+  dropAfterLegalForm,
+  dropMisreadLines,
+  mergeStackedSpans,
+  resolvePartyRuns,
+} from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
 import { LEGAL_END, LEGAL_WORD } from './parties.js';
 import {
@@ -224,7 +230,7 @@ export function assemble(
 ): Assembled {
   const merged = mergeStackedSpans(
     doc,
-    completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, spans))),
+    completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
   );
   const ev = gatherEvidence(doc, merged);
   const cands = merged.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);

@@ -53,6 +53,68 @@ function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
   };
 }
 
+const PARTY_NAMES = new Set(['supplier_name', 'customer_name']);
+
+/**
+ * One printed name tagged as two parties' names: "Leist, Sören" (supplier) next to "und Tsamonikian e.K."
+ * (customer) on one line, no word or column gap between them. A name is one party's, so the pieces take the field with the
+ * larger weight in the run (score × words), and join as that field's pieces do.
+ */
+export function resolvePartyRuns(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  const out = spans.map((s) => ({ ...s }));
+  for (const page of doc.pages) {
+    const words = page.words;
+    const oneLine = out.filter(
+      (s) =>
+        s.page === page.number &&
+        PARTY_NAMES.has(s.field) &&
+        s.wordIndices.length > 0 &&
+        new Set(s.wordIndices.map((i) => words[i]?.line)).size === 1,
+    );
+    const byLine = new Map<number, NerSpan[]>();
+    for (const s of oneLine) {
+      const line = words[s.wordIndices[0] as number]?.line as number;
+      byLine.set(line, [...(byLine.get(line) ?? []), s]);
+    }
+    for (const [line, group] of byLine) {
+      if (new Set(group.map((s) => s.field)).size < 2) continue;
+      // The line's words left to right; pieces that follow each other with no word between form a run.
+      const order = words
+        .map((w, i) => ({ w, i }))
+        .filter((x) => x.w.line === line)
+        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0])
+        .map((x) => x.i);
+      const at = (s: NerSpan) => Math.min(...s.wordIndices.map((i) => order.indexOf(i)));
+      const end = (s: NerSpan) => Math.max(...s.wordIndices.map((i) => order.indexOf(i)));
+      const sorted = [...group].sort((a, b) => at(a) - at(b));
+      let run: NerSpan[] = [];
+      const settle = () => {
+        if (new Set(run.map((s) => s.field)).size > 1) {
+          const weight = (f: string) =>
+            run.filter((s) => s.field === f).reduce((t, s) => t + s.score * s.wordIndices.length, 0);
+          const field =
+            weight('supplier_name') >= weight('customer_name') ? 'supplier_name' : 'customer_name';
+          for (const s of run) s.field = field;
+        }
+        run = [];
+      };
+      // Next to each other: no word between, and no column gap ("… Freriks and | Teunis de Boer").
+      const adjacent = (a: NerSpan, b: NerSpan) => {
+        const left = words[order[end(a)] as number] as Word;
+        const right = words[order[at(b)] as number] as Word;
+        return at(b) === end(a) + 1 && right.bbox[0] - left.bbox[2] <= MAX_RUN_GAP * wordHeight(left);
+      };
+      for (const s of sorted) {
+        const prev = run[run.length - 1];
+        if (prev && !adjacent(prev, s)) settle();
+        run.push(s);
+      }
+      settle();
+    }
+  }
+  return out;
+}
+
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
 function continues(a: Piece, b: Piece): boolean {
   const h = Math.max(a.h, b.h);

@@ -5,6 +5,7 @@ import {
   dropAfterLegalForm,
   dropMisreadLines,
   mergeStackedSpans,
+  resolvePartyRuns,
 } from '../../../src/assemble/merge-spans.js';
 import type { NerSpan } from '../../../src/assemble/types.js';
 import type { DocumentWords, Word } from '../../../src/types.js';
@@ -425,5 +426,52 @@ describe("the rest of a buyer's name line", () => {
       span(d, 'customer_address', ['Considine', '76456', 'Wisoky', 'Passage']),
     ];
     expect(textOf(d, completeNameRuns(d, block)[0] as NerSpan)).toBe('Luz');
+  });
+});
+
+describe('resolvePartyRuns', () => {
+  /** One line of words 0.01 apart (h 0.012), with a column gap of 0.1 before `gapAt`. */
+  function line(texts: string[], gapAt = -1): DocumentWords {
+    let x = 0.05;
+    const words = texts.map((text, i) => {
+      if (i === gapAt) x += 0.1;
+      const w: Word = { text, bbox: [x, 0.2, x + 0.06, 0.212], confidence: 1, line: 0 };
+      x += 0.07;
+      return w;
+    });
+    return docOf(words);
+  }
+  const span = (field: string, wordIndices: number[], score: number): NerSpan => ({
+    field,
+    score,
+    page: 1,
+    wordIndices,
+  });
+
+  it('gives one printed name tagged as two parties to the party with more weight in it', () => {
+    const d = line(['Leist,', 'Sören', 'und', 'Tsamonikian', 'e.K.']);
+    const out = resolvePartyRuns(d, [
+      span('supplier_name', [0, 1], 0.84),
+      span('customer_name', [2, 3, 4], 0.73),
+    ]);
+    expect(out.map((s) => s.field)).toEqual(['customer_name', 'customer_name']);
+    // The assembled buyer is the whole name.
+    const o = assemble(d, [span('supplier_name', [0, 1], 0.84), span('customer_name', [2, 3, 4], 0.73)]);
+    expect(o.fields.customer_name?.value).toBe('Leist, Sören und Tsamonikian e.K.');
+  });
+
+  it('leaves pieces apart across a column gap or a word between them', () => {
+    const cols = line(['Freriks', 'and', 'Teunis', 'de', 'Boer'], 2);
+    const a = resolvePartyRuns(cols, [
+      span('supplier_name', [0, 1], 0.75),
+      span('customer_name', [2, 3, 4], 0.99),
+    ]);
+    expect(a.map((s) => s.field)).toEqual(['supplier_name', 'customer_name']);
+    const between = line(['Acme', 'GmbH', 'an', 'Beta', 'AG']);
+    const b = resolvePartyRuns(between, [
+      span('supplier_name', [0, 1], 0.9),
+      span('customer_name', [3, 4], 0.9),
+    ]);
+    expect(b.map((s) => s.field)).toEqual(['supplier_name', 'customer_name']);
   });
 });

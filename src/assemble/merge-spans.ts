@@ -137,10 +137,22 @@ function continues(a: Piece, b: Piece): boolean {
   return gap >= -0.25 * h && gap <= MAX_LINE_GAP * h && overlapX && aligned;
 }
 
-function merge(group: readonly Piece[], words: readonly Word[]): NerSpan {
+function merge(group: readonly Piece[], words: readonly Word[], held: ReadonlySet<number>): NerSpan {
   const first = group[0] as Piece;
   if (group.length === 1) return first.span;
   const n = group.reduce((a, p) => a + p.span.wordIndices.length, 0);
+  // A word the model left untagged between two pieces on one line is part of the value ("8284" "RC"
+  // "Steensel": the letters of a Dutch postcode).
+  const mine = group.flatMap((p) => p.span.wordIndices);
+  const between: number[] = [];
+  for (const line of new Set(mine.map((i) => words[i]?.line))) {
+    const xs = mine.filter((i) => words[i]?.line === line).map((i) => words[i]?.bbox[0] ?? 0);
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+    words.forEach((w, i) => {
+      if (w.line === line && w.bbox[0] > lo && w.bbox[0] < hi && !held.has(i) && !mine.includes(i))
+        between.push(i);
+    });
+  }
   // Lines in the order the pieces came (top-down); the words of one line left to right, wherever the pieces
   // of that line start.
   const lineRank = new Map<number, number>();
@@ -156,7 +168,7 @@ function merge(group: readonly Piece[], words: readonly Word[]): NerSpan {
     page: first.span.page,
     // Word-weighted mean, as one span's score is the mean of its words'.
     score: group.reduce((a, p) => a + p.span.score * p.span.wordIndices.length, 0) / n,
-    wordIndices: group.flatMap((p) => p.span.wordIndices).sort((a, b) => rank(a) - rank(b) || x(a) - x(b)),
+    wordIndices: [...mine, ...between].sort((a, b) => rank(a) - rank(b) || x(a) - x(b)),
   };
 }
 
@@ -234,8 +246,10 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
       if (g) g.push(p);
       else groups.push([p]);
     }
-    const words = doc.pages[(pieces[0] as Piece).span.page - 1]?.words ?? [];
-    out.push(...groups.map((g) => merge(g, words)));
+    const page = (pieces[0] as Piece).span.page;
+    const words = doc.pages[page - 1]?.words ?? [];
+    const held = new Set(spans.filter((s) => s.page === page).flatMap((s) => s.wordIndices));
+    out.push(...groups.map((g) => merge(g, words, held)));
   }
   return out;
 }

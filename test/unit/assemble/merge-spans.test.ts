@@ -475,3 +475,25 @@ describe('resolvePartyRuns', () => {
     expect(b.map((s) => s.field)).toEqual(['supplier_name', 'customer_name']);
   });
 });
+
+describe('mergeStackedSpans fills a line', () => {
+  it('takes the untagged word between two pieces of a value on one line, not a word another span holds', () => {
+    const words: Word[] = ['Sebastianpark', '524', '8284', 'RC', 'Steensel'].map((text, i) => {
+      const y = i < 2 ? 0.1 : 0.12;
+      const x = i < 2 ? 0.05 + i * 0.1 : 0.05 + (i - 2) * 0.025;
+      return { text, bbox: [x, y, x + 0.02, y + 0.012], confidence: 1, line: i < 2 ? 0 : 1 };
+    });
+    const d = docOf(words);
+    const a = (wordIndices: number[]): NerSpan => ({
+      field: 'supplier_address',
+      score: 0.9,
+      page: 1,
+      wordIndices,
+    });
+    const [merged] = mergeStackedSpans(d, [a([0, 1]), a([2]), a([4])]);
+    expect(merged?.wordIndices).toEqual([0, 1, 2, 3, 4]);
+    const other: NerSpan = { field: 'customer_id', score: 0.9, page: 1, wordIndices: [3] };
+    const kept = mergeStackedSpans(d, [a([0, 1]), a([2]), a([4]), other]);
+    expect(kept.find((s) => s.field === 'supplier_address')?.wordIndices).toEqual([0, 1, 2, 4]);
+  });
+});

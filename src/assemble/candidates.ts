@@ -151,13 +151,29 @@ function oneRunAround<T extends { w: Word; i: number }>(line: T[], span: Set<num
   return line.slice(from, to + 1);
 }
 
+// A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot.
+const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
+
+/**
+ * A buyer's address without the person it is for: a first line of two to four capitalised words and no digit
+ * above a line with one ("Haleigh Grady" / "520 Brakus Street") is the contact, not the address (EN 16931 keeps
+ * the contact apart, BT-56).
+ */
+function withoutAttentionLine(field: string, words: Word[]): Word[] {
+  if (field !== 'customer_address') return words;
+  const first = words.filter((w) => w.line === words[0]?.line);
+  const second = words.filter((w) => w.line === words[first.length]?.line);
+  const person = first.length >= 2 && first.length <= 4 && first.every((w) => PERSON_WORD.test(w.text));
+  return person && second.some((w) => /\p{N}/u.test(w.text)) ? words.slice(first.length) : words;
+}
+
 /** Reads one span as its field; undefined when the text is not a value of that kind (e.g. "N/A" as a date). */
 export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvidence): Candidate | undefined {
   const page = doc.pages[span.page - 1];
   if (!page) return undefined;
   const check = CHECKED[span.field];
   const s = check ? { ...span, wordIndices: completeCheckedSpan(page, span.wordIndices, check) } : span;
-  const words = spanWords(page, s.wordIndices);
+  const words = withoutAttentionLine(s.field, spanWords(page, s.wordIndices));
   if (words.length === 0) return undefined;
   const raw = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();
   // OCR word confidence scales the model's: a span of shaky OCR is less likely to be right.
@@ -169,7 +185,7 @@ export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvide
     regions: regionsOf(page.number, words),
     page: page.number,
     y: Math.min(...words.map((w) => w.bbox[1])),
-    wordIndices: s.wordIndices,
+    wordIndices: s.wordIndices.filter((i) => words.includes(page.words[i] as Word)),
   };
   const read = readValue(s.field, raw, ev);
   return read ? { ...base, ...read } : undefined;

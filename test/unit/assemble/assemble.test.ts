@@ -157,6 +157,27 @@ describe('assemble', () => {
     expect(o.fields.total_amount?.confidence).toBeCloseTo(0.9 * Math.sqrt(0.81), 2);
   });
 
+  it("leaves the contact person out of the buyer's address", () => {
+    const d = page(['Haleigh Grady', '520 Brakus Street', 'Kerluke-upon-Auer TR1 3ZX']);
+    const all = (field: string): NerSpan => ({
+      field,
+      score: 0.9,
+      page: 1,
+      wordIndices: (d.pages[0]?.words ?? []).map((_, i) => i),
+    });
+    const o = assemble(d, [all('customer_address')]);
+    expect(o.fields.customer_address?.value).toBe('520 Brakus Street, Kerluke-upon-Auer TR1 3ZX');
+    expect(o.fields.customer_address?.regions).toHaveLength(2);
+    // Only for the buyer, and only above a street line.
+    expect(assemble(d, [all('supplier_address')]).fields.supplier_address?.value).toMatch(/^Haleigh Grady, /);
+    const noStreet = page(['Haleigh Grady', 'Kerluke-upon-Auer']);
+    const words = noStreet.pages[0]?.words ?? [];
+    const kept = assemble(noStreet, [
+      { field: 'customer_address', score: 0.9, page: 1, wordIndices: words.map((_, i) => i) },
+    ]);
+    expect(kept.fields.customer_address?.value).toBe('Haleigh Grady, Kerluke-upon-Auer');
+  });
+
   it('joins a multi-line address with ", "', () => {
     const d = page(['NO.53 JALAN SAGU 18,', 'TAMAN DAYA', '81100 JOHOR BAHRU']);
     const words = d.pages[0]?.words ?? [];

@@ -7,6 +7,7 @@ import { type DecimalSeparator, documentDecimalSeparator, parseAmount } from './
 import { detectCurrency } from './normalize/currency.js';
 import { type DateOrder, inferDateOrder, parseDate } from './normalize/date.js';
 import { checkBic, checkIban, checkVatId, isValidCreditorReference } from './normalize/identifiers.js';
+import { PERSON_WORD } from './parties.js';
 import { regionsOf, spanText, spanWords } from './regions.js';
 import type { Candidate, NerSpan } from './types.js';
 
@@ -150,9 +151,6 @@ function oneRunAround<T extends { w: Word; i: number }>(line: T[], span: Set<num
     to++;
   return line.slice(from, to + 1);
 }
-
-// A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot.
-const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 
 /**
  * A buyer's address without the person it is for: a first line of two to four capitalised words and no digit

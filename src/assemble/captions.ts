@@ -10,7 +10,7 @@
 import type { DocumentWords, Word } from '../types.js';
 import { MAX_RUN_GAP, salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
-import { LEGAL_END, SALUTATION, TITLES } from './parties.js';
+import { LEGAL_END, PERSON_WORD, SALUTATION, TITLES } from './parties.js';
 import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
@@ -141,9 +141,6 @@ function companyRowBelow(words: readonly Word[], title: Word, persons: boolean):
   }
   return personRow;
 }
-
-// A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot ("Müller-Lüdenscheidt").
-const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 
 /**
  * A salutation alone in its run and the person's name on the row right below it, left-aligned: "Herrn" /

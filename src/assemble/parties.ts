@@ -23,3 +23,6 @@ export const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
   customer_name:
     /^(käufer|rechnungsempfänger|leistungsempfänger|buyer|customer|bill-?to|acheteur|client|comprador|cliente|acquirente|cessionario|koper|afnemer)\b/i,
 };
+
+// A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot ("Müller-Lüdenscheidt").
+export const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;

@@ -25,7 +25,7 @@ const MULTILINE_FIELDS = new Set([
 
 export interface DocumentEvidence {
   decimalSeparator?: DecimalSeparator;
-  dateOrder?: { order: DateOrder; basis: 'document' | 'country' };
+  dateOrder?: { order: DateOrder; basis: 'document' | 'country' | 'tagged dates' };
   /** Supplier country from a valid VAT id or IBAN. */
   country?: string;
 }
@@ -47,9 +47,17 @@ export function gatherEvidence(doc: DocumentWords, spans: readonly NerSpan[]): D
   }
   // Only numeric dates can prove a day/month order; skip the other words before parsing.
   const numericDates = texts.filter((t) => /\d[./-]\d{1,2}[./-]\d/.test(t));
-  const order = inferDateOrder(
-    ev.country ? { texts: numericDates, country: ev.country } : { texts: numericDates },
-  );
+  const tagged = spans
+    .filter((s) => DATE_FIELDS.has(s.field))
+    .map((s) => ({
+      field: s.field as 'issue_date' | 'due_date' | 'delivery_date',
+      text: spanText(wordsOf(doc, s), ' '),
+    }));
+  const order = inferDateOrder({
+    texts: numericDates,
+    tagged,
+    ...(ev.country ? { country: ev.country } : {}),
+  });
   if (order) ev.dateOrder = order;
   return ev;
 }

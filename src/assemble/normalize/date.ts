@@ -161,6 +161,8 @@ export interface OrderEvidence {
   texts: readonly string[];
   /** ISO 3166 country of the supplier (VAT prefix, IBAN, address), if known. */
   country?: string;
+  /** The texts the model tagged as the document's own dates, by field. */
+  tagged?: readonly { field: 'issue_date' | 'due_date' | 'delivery_date'; text: string }[];
 }
 
 // Countries that write month-first numeric dates.
@@ -172,7 +174,7 @@ const MDY_COUNTRIES = new Set(['US', 'PH', 'FM', 'PW', 'MH']);
  */
 export function inferDateOrder(
   e: OrderEvidence,
-): { order: DateOrder; basis: 'document' | 'country' } | undefined {
+): { order: DateOrder; basis: 'document' | 'country' | 'tagged dates' } | undefined {
   let dmy = 0;
   let mdy = 0;
   for (const t of e.texts) {
@@ -185,5 +187,35 @@ export function inferDateOrder(
   if (dmy !== mdy) return { order: dmy > mdy ? 'DMY' : 'MDY', basis: 'document' };
   if (e.country)
     return { order: MDY_COUNTRIES.has(e.country.toUpperCase()) ? 'MDY' : 'DMY', basis: 'country' };
-  return undefined;
+  const byDates = orderOfTaggedDates(e.tagged ?? []);
+  return byDates ? { order: byDates, basis: 'tagged dates' } : undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The order under which an invoice's own dates make sense together: the due date not before the issue date, and
+ * the dates close to each other (issue 03/09, delivery 03/01 are eight days apart month-first, eight months
+ * day-first). Undefined when both orders read the same, or neither is clearly closer.
+ */
+function orderOfTaggedDates(tagged: NonNullable<OrderEvidence['tagged']>): DateOrder | undefined {
+  const read = (order: DateOrder) => {
+    const dates = new Map<string, number>();
+    for (const t of tagged) {
+      const r = parseDate(t.text, order)[0];
+      if (r && !dates.has(t.field)) dates.set(t.field, Date.parse(r.iso));
+    }
+    const issue = dates.get('issue_date');
+    const due = dates.get('due_date');
+    const valid = issue === undefined || due === undefined || due >= issue;
+    const all = [...dates.values()];
+    return { valid, spread: all.length > 1 ? Math.max(...all) - Math.min(...all) : 0, n: all.length };
+  };
+  const dmy = read('DMY');
+  const mdy = read('MDY');
+  if (dmy.n < 2) return undefined;
+  if (dmy.valid !== mdy.valid) return dmy.valid ? 'DMY' : 'MDY';
+  // A month apart at least: dates a few days apart read month-first are months apart day-first.
+  if (Math.abs(dmy.spread - mdy.spread) < 28 * DAY_MS) return undefined;
+  return dmy.spread < mdy.spread ? 'DMY' : 'MDY';
 }

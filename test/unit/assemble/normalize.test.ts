@@ -241,6 +241,59 @@ describe('parseDate', () => {
     expect(inferDateOrder({ texts: ['04/05/2021'] })).toBeUndefined();
   });
 
+  it("failing those, reads the order off the invoice's own dates: due not before issue, the dates close together", () => {
+    const texts = ['05/11/2017', '06/10/2017', '05/03/2017'];
+    // Day-first, the due date (6 Oct) would come before the issue date (5 Nov).
+    const due = inferDateOrder({
+      texts,
+      tagged: [
+        { field: 'issue_date', text: '05/11/2017' },
+        { field: 'due_date', text: '06/10/2017' },
+      ],
+    });
+    expect(due).toEqual({ order: 'MDY', basis: 'tagged dates' });
+    // Issue 03/09 and delivery 03/01: eight days apart month-first, eight months day-first.
+    const close = inferDateOrder({
+      texts,
+      tagged: [
+        { field: 'issue_date', text: '03/09/2021' },
+        { field: 'delivery_date', text: '03/01/2021' },
+      ],
+    });
+    expect(close?.order).toBe('MDY');
+    expect(
+      inferDateOrder({
+        texts,
+        tagged: [
+          { field: 'issue_date', text: '12/01/2021' },
+          { field: 'delivery_date', text: '10/01/2021' },
+        ],
+      })?.order,
+    ).toBe('DMY');
+    // One date, or two that read as close either way, decide nothing.
+    expect(inferDateOrder({ texts, tagged: [{ field: 'issue_date', text: '03/09/2021' }] })).toBeUndefined();
+    expect(
+      inferDateOrder({
+        texts,
+        tagged: [
+          { field: 'issue_date', text: '03/03/2021' },
+          { field: 'due_date', text: '04/04/2021' },
+        ],
+      }),
+    ).toBeUndefined();
+    // Document and country evidence come first.
+    expect(
+      inferDateOrder({
+        texts,
+        country: 'DE',
+        tagged: [
+          { field: 'issue_date', text: '05/11/2017' },
+          { field: 'due_date', text: '06/10/2017' },
+        ],
+      })?.order,
+    ).toBe('DMY');
+  });
+
   // Property: any date printed in a supported format and language parses back to itself.
   it('round-trips dates printed in every supported format', () => {
     const langs = ['en-GB', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'nl-NL', 'en-US'];

@@ -161,6 +161,24 @@ function oneRunAround<T extends { w: Word; i: number }>(line: T[], span: Set<num
 }
 
 /**
+ * An amount printed with a space between its thousands ("5 189,96"), of which the span holds only the last group
+ * ("189,96"): the group before it, a thin space away on the same line, belongs to it. A column gap does not join.
+ */
+function withThousands(page: Page, indices: readonly number[]): number[] {
+  const words = spanWords(page, indices);
+  const first = words[0];
+  if (!first || !/^\d{3}([.,'\u00a0]\d{3})*[.,]\d{2}$/.test(first.text)) return [...indices];
+  const h = first.bbox[3] - first.bbox[1];
+  const left = page.words
+    .map((w, i) => ({ w, i }))
+    .filter(({ w }) => w.line === first.line && w.bbox[2] <= first.bbox[0] + 0.1 * h)
+    .sort((a, b) => b.w.bbox[2] - a.w.bbox[2])[0];
+  return left && /^\d{1,3}$/.test(left.w.text) && first.bbox[0] - left.w.bbox[2] <= 0.6 * h
+    ? [left.i, ...indices]
+    : [...indices];
+}
+
+/**
  * A buyer's address without the person it is for: a first line of two to four capitalised words and no digit
  * above a line with one ("Haleigh Grady" / "520 Brakus Street") is the contact, not the address (EN 16931 keeps
  * the contact apart, BT-56).
@@ -178,7 +196,11 @@ export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvide
   const page = doc.pages[span.page - 1];
   if (!page) return undefined;
   const check = CHECKED[span.field];
-  const s = check ? { ...span, wordIndices: completeCheckedSpan(page, span.wordIndices, check) } : span;
+  const s = check
+    ? { ...span, wordIndices: completeCheckedSpan(page, span.wordIndices, check) }
+    : AMOUNT_FIELDS.has(span.field)
+      ? { ...span, wordIndices: withThousands(page, span.wordIndices) }
+      : span;
   const words = withoutAttentionLine(s.field, spanWords(page, s.wordIndices));
   if (words.length === 0) return undefined;
   const raw = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();

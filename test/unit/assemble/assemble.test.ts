@@ -243,6 +243,22 @@ describe('assemble', () => {
     expect(o.fields.tax_amount?.value).toBe('19.00');
   });
 
+  it('takes the thousands group printed a space before a tagged amount ("5 189,96"), not a number across a column gap', () => {
+    const d = page(['Net HT 5 189,96 €']);
+    const words = d.pages[0]?.words ?? [];
+    // "5" a thin space (0.005) before "189,96".
+    const [five, amount] = [words[2], words[3]];
+    if (five && amount)
+      five.bbox = [amount.bbox[0] - 0.025, five.bbox[1], amount.bbox[0] - 0.005, five.bbox[3]];
+    const o = assemble(d, [span(d, 'subtotal_amount', 0, ['189,96'])]);
+    expect(o.fields.subtotal_amount).toMatchObject({ value: '5189.96', raw: '5 189,96' });
+    // The page helper's words stand 0.02 apart (a full word height): a quantity column, not a group.
+    const cols = page(['Widget 5 189,96']);
+    expect(assemble(cols, [span(cols, 'subtotal_amount', 0, ['189,96'])]).fields.subtotal_amount?.value).toBe(
+      '189.96',
+    );
+  });
+
   it('completes nothing when no two printed amounts add up to the total', () => {
     // Amounts printed below the total that add up to it are not its net and tax.
     const d = page(['Netto 100,00', 'Porto 5,00', 'Gesamt 119,00', 'Gutschrift 100,00', 'MwSt. 19,00']);

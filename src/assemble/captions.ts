@@ -191,7 +191,7 @@ const ISSUE_CAPTION =
   /^(rechnungsdatum|belegdatum|ausstellungsdatum|rechnungs-datum|re\.-datum|invoice ?date|date of issue|issue date|date de facture|fecha de factura|data fattura|factuurdatum):?$/i;
 // Invoice-number captions, one word or the last of two ("Belegnummer", "Invoice No.", "Rechnung Nr.").
 const NUMBER_CAPTION =
-  /^(rechnungsnummer|rechnungsnr\.?|rechnungs-nr\.?|re\.-nr\.?|rg\.-nr\.?|belegnummer|beleg-nr\.?|factuurnummer|invoice ?(no\.?|number|#|nr\.?)|rechnung nr\.?|facture n[°o]\.?|n[°o] de facture|numéro de facture|factura n[º°o]\.?|n[º°o] de factura|número de factura|fattura n\.?|numero fattura):?$/i;
+  /^(rechnungsnummer|rechnungsnr\.?|rechnungs-nr\.?|re\.-nr\.?|rg\.-nr\.?|belegnummer|beleg-nr\.?|factuurnummer|factuur-?nr\.?|n\. doc\.?|numero documento|n\. fattura|invoice ?(no\.?|number|#|nr\.?)|rechnung nr\.?|facture n[°o]\.?|n[°o] de facture|numéro de facture|factura n[º°o]\.?|n[º°o] de factura|número de factura|fattura n\.?|numero fattura):?$/i;
 const DATE_WORD = /^(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})$/;
 // An identifier: has a digit, is no date, no amount with cents and no lone short number.
 const isNumber = (t: string) =>

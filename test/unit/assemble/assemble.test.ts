@@ -394,6 +394,8 @@ describe('assemble', () => {
       expect.objectContaining({ rule: 'INVEX-INVOICE-NUMBER-BY-CAPTION', status: 'warn' }),
     );
     expect(assemble(page(['Invoice No. INV-2041']), []).fields.invoice_number?.value).toBe('INV-2041');
+    expect(assemble(page(['Factuur-nr 3740']), []).fields.invoice_number?.value).toBe('3740');
+    expect(assemble(page(['N. doc. 5818']), []).fields.invoice_number?.value).toBe('5818');
     // A three-word caption heading a header table, its value on the row below.
     const table = page(['N° de facture Émise le', '9198 2017-06-30']);
     for (const w of table.pages[0]?.words ?? []) w.bbox[3] += 0.025;

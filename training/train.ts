@@ -220,7 +220,21 @@ function argmax(xs: Float32Array, from: number, n: number): number {
   return best;
 }
 
+/** Fails at once, not after an hour of training, when the Python side lacks a module the run needs. */
+async function checkPython(python: string): Promise<void> {
+  try {
+    await runPython(python, ['-c', 'import torch, onnx'], true);
+  } catch (err) {
+    throw new InvexError(
+      'INVEX_E_INTERNAL',
+      `${python} cannot import torch and onnx (Debian: apt-get install -y python3-torch python3-onnx libopenblas0-pthread): ${(err as Error).message.slice(0, 400)}`,
+      { cause: err },
+    );
+  }
+}
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
+  await checkPython(opts.python ?? '/usr/bin/python3');
   const arraysDir = join(opts.workDir, 'arrays');
   const t0 = performance.now();
   const header: ArraysHeader = await exportArrays(opts.corpusDir, arraysDir, exportOptions(opts));

@@ -243,55 +243,26 @@ describe('parseDate', () => {
 
   it("failing those, reads the order off the invoice's own dates: due not before issue, the dates close together", () => {
     const texts = ['05/11/2017', '06/10/2017', '05/03/2017'];
+    type Tagged = { field: 'issue_date' | 'due_date' | 'delivery_date'; text: string };
+    const dates = (issue: string, other: string, field: Tagged['field'] = 'delivery_date'): Tagged[] => [
+      { field: 'issue_date', text: issue },
+      { field, text: other },
+    ];
+    const order = (tagged: Tagged[], country?: string) =>
+      inferDateOrder({ texts, tagged, ...(country ? { country } : {}) });
     // Day-first, the due date (6 Oct) would come before the issue date (5 Nov).
-    const due = inferDateOrder({
-      texts,
-      tagged: [
-        { field: 'issue_date', text: '05/11/2017' },
-        { field: 'due_date', text: '06/10/2017' },
-      ],
+    expect(order(dates('05/11/2017', '06/10/2017', 'due_date'))).toEqual({
+      order: 'MDY',
+      basis: 'tagged dates',
     });
-    expect(due).toEqual({ order: 'MDY', basis: 'tagged dates' });
-    // Issue 03/09 and delivery 03/01: eight days apart month-first, eight months day-first.
-    const close = inferDateOrder({
-      texts,
-      tagged: [
-        { field: 'issue_date', text: '03/09/2021' },
-        { field: 'delivery_date', text: '03/01/2021' },
-      ],
-    });
-    expect(close?.order).toBe('MDY');
-    expect(
-      inferDateOrder({
-        texts,
-        tagged: [
-          { field: 'issue_date', text: '12/01/2021' },
-          { field: 'delivery_date', text: '10/01/2021' },
-        ],
-      })?.order,
-    ).toBe('DMY');
+    // Issue 03/09 and delivery 03/01: eight days apart month-first, eight months day-first; and the other way.
+    expect(order(dates('03/09/2021', '03/01/2021'))?.order).toBe('MDY');
+    expect(order(dates('12/01/2021', '10/01/2021'))?.order).toBe('DMY');
     // One date, or two that read as close either way, decide nothing.
-    expect(inferDateOrder({ texts, tagged: [{ field: 'issue_date', text: '03/09/2021' }] })).toBeUndefined();
-    expect(
-      inferDateOrder({
-        texts,
-        tagged: [
-          { field: 'issue_date', text: '03/03/2021' },
-          { field: 'due_date', text: '04/04/2021' },
-        ],
-      }),
-    ).toBeUndefined();
+    expect(order([{ field: 'issue_date', text: '03/09/2021' }])).toBeUndefined();
+    expect(order(dates('03/03/2021', '04/04/2021', 'due_date'))).toBeUndefined();
     // Document and country evidence come first.
-    expect(
-      inferDateOrder({
-        texts,
-        country: 'DE',
-        tagged: [
-          { field: 'issue_date', text: '05/11/2017' },
-          { field: 'due_date', text: '06/10/2017' },
-        ],
-      })?.order,
-    ).toBe('DMY');
+    expect(order(dates('05/11/2017', '06/10/2017', 'due_date'), 'DE')?.order).toBe('DMY');
   });
 
   // Property: any date printed in a supported format and language parses back to itself.

@@ -7,7 +7,7 @@ import { type DecimalSeparator, documentDecimalSeparator, parseAmount } from './
 import { detectCurrency } from './normalize/currency.js';
 import { type DateOrder, inferDateOrder, parseDate } from './normalize/date.js';
 import { checkBic, checkIban, checkVatId, isValidCreditorReference } from './normalize/identifiers.js';
-import { PERSON_WORD } from './parties.js';
+import { fixOcrLegalForm, PERSON_WORD } from './parties.js';
 import { regionsOf, spanText, spanWords } from './regions.js';
 import type { Candidate, NerSpan } from './types.js';
 
@@ -203,7 +203,8 @@ export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvide
       : span;
   const words = withoutAttentionLine(s.field, spanWords(page, s.wordIndices));
   if (words.length === 0) return undefined;
-  const raw = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();
+  const text = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();
+  const raw = page.source === 'ocr' && s.field.endsWith('_name') ? fixOcrLegalForm(text) : text;
   // OCR word confidence scales the model's: a span of shaky OCR is less likely to be right.
   const ocr = page.source === 'ocr' ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 1;
   const base = {

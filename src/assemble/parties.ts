@@ -26,3 +26,12 @@ export const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
 
 // A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot ("Müller-Lüdenscheidt").
 export const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
+
+// OCR misreadings of the legal form that ends a Malaysian company name, as our OCR makes them: "SON BHD", "SDN EHD",
+// "SDN 8HD". Only the pair is read back, never one word alone ("JOHN & SON" stays).
+const SDN_BHD = /\bS[DO0]N(\.?)(\s+)[B8E]H[DO0](\.?)$/;
+
+/** An OCR'd name with its legal form read back to what it must be ("… SON BHD" → "… SDN BHD"). */
+export function fixOcrLegalForm(name: string): string {
+  return name.replace(SDN_BHD, 'SDN$1$2BHD$3');
+}

@@ -502,6 +502,22 @@ describe('assemble', () => {
     expect(kept.fields.supplier_name).toMatchObject({ value: 'Torti Mayer' });
   });
 
+  it('reads an OCR\'d "SDN BHD" back from its usual misreadings, on scans only', () => {
+    const fixed = (line: string, source: 'text' | 'ocr') => {
+      const d = page([line], source);
+      const words = d.pages[0]?.words ?? [];
+      return assemble(d, [
+        { field: 'supplier_name', score: 0.9, page: 1, wordIndices: words.map((_, i) => i) },
+      ]).fields.supplier_name?.value;
+    };
+    expect(fixed('GARDENIA BAKERIES (KL) SON BHD', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+    expect(fixed('DIGI TELECOMMUNICATIONS SDN EHD', 'ocr')).toBe('DIGI TELECOMMUNICATIONS SDN BHD');
+    expect(fixed('DIGI TELECOMMUNICATIONS SDN. 8HD.', 'ocr')).toBe('DIGI TELECOMMUNICATIONS SDN. BHD.');
+    // A word alone is never changed, nor a text layer's print.
+    expect(fixed('JOHN SMITH & SON', 'ocr')).toBe('JOHN SMITH & SON');
+    expect(fixed('GARDENIA BAKERIES SON BHD', 'text')).toBe('GARDENIA BAKERIES SON BHD');
+  });
+
   it('leaves out a party name that is a legal form alone', () => {
     const d = page(['Gross Weight 308,500 KG', 'AEON CO. (M) BHD']);
     const o = assemble(d, [

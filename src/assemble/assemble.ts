@@ -12,7 +12,6 @@ import { AMOUNT_FIELDS, type DocumentEvidence, gatherEvidence, toCandidate } fro
 import type { Found } from './captions.js';
 import {
   CAPTION_SCORE,
-  dueDateByCaption,
   dueDatesByCaption,
   firstDate,
   invoiceNumberByCaption,
@@ -348,27 +347,25 @@ export function assemble(
   // date that stands beside no caption of its kind (by one that does: "Fälligkeitstag: 01.04.2014" over a date in
   // prose, "Belegdatum 07.01.1997" over a print timestamp).
   const noCompany = (m: Candidate) => !namesCompany(m.value);
-  const uncaptioned = (captioned: (d: DocumentWords) => Found[]) => (m: Candidate) =>
-    !captioned(doc).some((f) => f.page === m.page && f.wordIndices.every((i) => m.wordIndices.includes(i)));
+  // Each caption search runs at most once: the weak test and the finder share its result.
+  const once = (find: (d: DocumentWords) => Found[]) => {
+    let found: Found[] | undefined;
+    return () => {
+      found ??= find(doc);
+      return found;
+    };
+  };
+  const dues = once(dueDatesByCaption);
+  const issues = once(issueDatesByCaption);
+  const uncaptioned = (captioned: () => Found[]) => (m: Candidate) =>
+    !captioned().some((f) => f.page === m.page && f.wordIndices.every((i) => m.wordIndices.includes(i)));
   const fallbacks: [string, () => Found | undefined, string, string, ((m: Candidate) => boolean)?][] = [
     // field, finder, rule, where the value is, which model value it replaces
     ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
     ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
     ['invoice_number', () => invoiceNumberByCaption(doc), 'INVEX-INVOICE-NUMBER-BY-CAPTION', beside],
-    [
-      'due_date',
-      () => dueDateByCaption(doc),
-      'INVEX-DUE-DATE-BY-CAPTION',
-      beside,
-      uncaptioned(dueDatesByCaption),
-    ],
-    [
-      'issue_date',
-      () => issueDatesByCaption(doc)[0],
-      'INVEX-ISSUE-DATE-BY-CAPTION',
-      beside,
-      uncaptioned(issueDatesByCaption),
-    ],
+    ['due_date', () => dues()[0], 'INVEX-DUE-DATE-BY-CAPTION', beside, uncaptioned(dues)],
+    ['issue_date', () => issues()[0], 'INVEX-ISSUE-DATE-BY-CAPTION', beside, uncaptioned(issues)],
     ['issue_date', () => firstDate(doc), 'INVEX-ISSUE-DATE-FIRST', 'is the first date printed'],
     [
       'supplier_name',

@@ -286,11 +286,6 @@ function valuesByCaption(
 export const dueDatesByCaption = (doc: DocumentWords): Found[] =>
   valuesByCaption(doc, DUE_CAPTION, isDate, 0.3);
 
-/** The first of `dueDatesByCaption`. */
-export function dueDateByCaption(doc: DocumentWords): Found | undefined {
-  return dueDatesByCaption(doc)[0];
-}
-
 /** The date beside or under each issue-date caption ("Belegdatum", "Invoice date"), in reading order. */
 export const issueDatesByCaption = (doc: DocumentWords): Found[] =>
   valuesByCaption(doc, ISSUE_CAPTION, isDate, 0.5);

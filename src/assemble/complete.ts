@@ -71,13 +71,12 @@ export function completeSubtotalAndTax(
     }
   }
   const score = total.score * COMPLETION_WEIGHT;
-  if (best && best.rank < 10) {
-    return {
-      subtotal: printedCandidate(page, 'subtotal_amount', best.net, score),
-      tax: printedCandidate(page, 'tax_amount', best.tax, score),
-      message: `subtotal ${best.net.value.toFixed(2)} and tax ${best.tax.value.toFixed(2)} read from the printed amounts that add up to the total ${total.value}, the tax from a tax line`,
-    };
-  }
+  const pair = ({ net, tax }: { net: Printed; tax: Printed }, how: string): Completed => ({
+    subtotal: printedCandidate(page, 'subtotal_amount', net, score),
+    tax: printedCandidate(page, 'tax_amount', tax, score),
+    message: `subtotal ${net.value.toFixed(2)} and tax ${tax.value.toFixed(2)} read from the printed amounts that add up to the total ${total.value}${how}`,
+  });
+  if (best && best.rank < 10) return pair(best, ', the tax from a tax line');
   const rates = printedRates(page);
   const byRate = taxLines
     .filter((a) => rates.some((r) => gross.times(r).div(r.plus(100)).minus(a.value).abs().lte('0.01')))
@@ -88,12 +87,7 @@ export function completeSubtotalAndTax(
       message: `tax ${byRate.value.toFixed(2)} read from the tax line whose amount a printed rate gives on the total ${total.value}; the subtotal is the difference`,
     };
   }
-  if (!best) return undefined;
-  return {
-    subtotal: printedCandidate(page, 'subtotal_amount', best.net, score),
-    tax: printedCandidate(page, 'tax_amount', best.tax, score),
-    message: `subtotal ${best.net.value.toFixed(2)} and tax ${best.tax.value.toFixed(2)} read from the printed amounts that add up to the total ${total.value}`,
-  };
+  return best ? pair(best, '') : undefined;
 }
 
 /** The tax rates printed on a page ("19%", or "19" then "%"), as percentages. */

@@ -7,7 +7,7 @@ import { type DecimalSeparator, documentDecimalSeparator, parseAmount } from './
 import { detectCurrency } from './normalize/currency.js';
 import { type DateOrder, inferDateOrder, parseDate } from './normalize/date.js';
 import { checkBic, checkIban, checkVatId, isValidCreditorReference } from './normalize/identifiers.js';
-import { fixOcrLegalForm, PERSON_WORD } from './parties.js';
+import { fixOcrLegalForm, personAboveStreet } from './parties.js';
 import { regionsOf, spanText, spanWords } from './regions.js';
 import type { Candidate, NerSpan } from './types.js';
 
@@ -187,8 +187,11 @@ function withoutAttentionLine(field: string, words: Word[]): Word[] {
   if (field !== 'customer_address') return words;
   const first = words.filter((w) => w.line === words[0]?.line);
   const second = words.filter((w) => w.line === words[first.length]?.line);
-  const person = first.length >= 2 && first.length <= 4 && first.every((w) => PERSON_WORD.test(w.text));
-  return person && second.some((w) => /\p{N}/u.test(w.text)) ? words.slice(first.length) : words;
+  const contact = personAboveStreet(
+    first.map((w) => w.text),
+    second.map((w) => w.text),
+  );
+  return contact ? words.slice(first.length) : words;
 }
 
 /** Reads one span as its field; undefined when the text is not a value of that kind (e.g. "N/A" as a date). */

@@ -10,7 +10,7 @@
 import type { DocumentWords, Word } from '../types.js';
 import { MAX_RUN_GAP, salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
-import { LEGAL_END, PERSON_WORD, SALUTATION, TITLES } from './parties.js';
+import { LEGAL_END, personAboveStreet, SALUTATION, TITLES } from './parties.js';
 import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
@@ -131,11 +131,11 @@ function companyRowBelow(words: readonly Word[], title: Word, persons: boolean):
     if (
       persons &&
       personRow.length === 0 &&
-      run.length >= 2 &&
-      run.length <= 4 &&
-      run.every((x) => PERSON_WORD.test(x.w.text)) &&
       next &&
-      runAt(next).some((x) => /\p{N}/u.test(x.w.text))
+      personAboveStreet(
+        run.map((x) => x.w.text),
+        runAt(next).map((x) => x.w.text),
+      )
     )
       personRow = run;
   }

@@ -25,7 +25,20 @@ export const TITLES: Record<'supplier_name' | 'customer_name', RegExp> = {
 };
 
 // A word of a person's name: capitalised letters, with hyphens, apostrophes or a dot ("Müller-Lüdenscheidt").
-export const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
+const PERSON_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
+
+/**
+ * A row that reads as a person's name above an address: two to four capitalised words, and a number (the street's)
+ * on the row below ("Liselotte Müllermann" / "Beispielstraße 24").
+ */
+export function personAboveStreet(row: readonly string[], below: readonly string[]): boolean {
+  return (
+    row.length >= 2 &&
+    row.length <= 4 &&
+    row.every((t) => PERSON_WORD.test(t)) &&
+    below.some((t) => /\p{N}/u.test(t))
+  );
+}
 
 // OCR misreadings of the legal form that ends a Malaysian company name, as our OCR makes them: "SON BHD", "SDN EHD",
 // "SDN 8HD". Only the pair is read back, never one word alone ("JOHN & SON" stays).

@@ -353,6 +353,16 @@ function isOneRun(row: readonly Placed[], h: number): boolean {
   );
 }
 
+/** The words of a span with their indices. */
+function placedOf(words: readonly Word[], name: readonly number[]): Placed[] {
+  return name.map((i) => ({ word: words[i] as Word, i })).filter((x) => x.word !== undefined);
+}
+
+/** The words of `placed` on text line `line`, left to right. */
+function onLine(placed: readonly Placed[], line: number): Placed[] {
+  return placed.filter((x) => x.word.line === line).sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+}
+
 /**
  * The words of the line under a name that the name wraps onto: the name's last word is no legal form, and the
  * next line, left-aligned under it and close below, is one run of words it may take that ends in a legal form
@@ -364,9 +374,8 @@ function wrappedLine(
   name: readonly number[],
   free: (w: Placed) => boolean,
 ): number[] {
-  const placed = name.map((i) => ({ word: words[i] as Word, i })).filter((x) => x.word !== undefined);
-  const lastLine = Math.max(...placed.map((x) => x.word.line));
-  const own = placed.filter((x) => x.word.line === lastLine).sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+  const placed = placedOf(words, name);
+  const own = onLine(placed, Math.max(...placed.map((x) => x.word.line)));
   const head = own[0];
   const tail = own[own.length - 1];
   if (!head || !tail || LEGAL_END.test(tail.word.text)) return [];
@@ -401,15 +410,10 @@ function wrappedFrom(
   name: readonly number[],
   free: (w: Placed) => boolean,
 ): number[] {
-  const placed = name.map((i) => ({ word: words[i] as Word, i })).filter((x) => x.word !== undefined);
-  const firstLine = Math.min(...placed.map((x) => x.word.line));
-  const lastLine = Math.max(...placed.map((x) => x.word.line));
-  const head = placed
-    .filter((x) => x.word.line === firstLine)
-    .sort((a, b) => a.word.bbox[0] - b.word.bbox[0])[0];
-  const tail = placed
-    .filter((x) => x.word.line === lastLine)
-    .sort((a, b) => b.word.bbox[0] - a.word.bbox[0])[0];
+  const placed = placedOf(words, name);
+  const lines = placed.map((x) => x.word.line);
+  const head = onLine(placed, Math.min(...lines))[0];
+  const tail = onLine(placed, Math.max(...lines)).at(-1);
   if (!head || !tail || !LEGAL_END.test(tail.word.text)) return [];
   const h = wordHeight(head.word);
   const above = words

@@ -37,6 +37,8 @@ const schema = z.object({
     .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'languages joined by +, e.g. eng+deu')
     .default('eng'),
   INVEX_TESSDATA_DIR: z.string().min(1).optional(),
+  // off: ignore the e-invoice XML a PDF carries and read every PDF from its pages (src/document/einvoice.ts).
+  INVEX_EMBEDDED: z.enum(['on', 'off']).default('on'),
   INVEX_DATA_DIR: z.string().min(1).default('.invex/data'),
   INVEX_CORPUS_DIR: z.string().min(1).default('corpus'),
   INVEX_MODEL_DIR: z.string().min(1).optional(),
@@ -79,6 +81,8 @@ export type Config = Readonly<{
   ocrRecyclePages: number;
   ocrLang: string;
   tessdataDir: string | undefined;
+  /** Take the values of an embedded e-invoice XML (INVEX_EMBEDDED). */
+  embedded: boolean;
   dataDir: string;
   corpusDir: string;
   modelDir: string | undefined;
@@ -124,6 +128,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ocrRecyclePages: e.INVEX_OCR_RECYCLE_PAGES,
     ocrLang: e.INVEX_OCR_LANG,
     tessdataDir: e.INVEX_TESSDATA_DIR,
+    embedded: e.INVEX_EMBEDDED === 'on',
     dataDir: e.INVEX_DATA_DIR,
     corpusDir: e.INVEX_CORPUS_DIR,
     modelDir: e.INVEX_MODEL_DIR,

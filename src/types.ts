@@ -1,4 +1,5 @@
 /** Data shapes that flow between the stages: ingest → ocr → ner → assemble → deliver. */
+import type { EmbeddedInvoice } from './document/einvoice.js';
 
 /** x0, y0, x1, y1 as fractions of the page, origin top-left. */
 export type BBox = [number, number, number, number];
@@ -45,6 +46,8 @@ export interface IngestedDocument {
   id: string;
   mediaType: string;
   pages: IngestedPage[];
+  /** The e-invoice XML a PDF carries (ZUGFeRD, Factur-X, XRechnung CII), parsed. */
+  embedded?: EmbeddedInvoice;
 }
 
 /** The front end's output: every page with words. */
@@ -52,4 +55,6 @@ export interface DocumentWords {
   id: string;
   mediaType: string;
   pages: Page[];
+  /** Passed on from ingest. */
+  embedded?: EmbeddedInvoice;
 }

@@ -36,6 +36,7 @@ export function ingestProcessor(rt: QueueRuntime, store: Store): Processor<Docum
         mediaType: doc.mediaType,
         pages: doc.pages.map((p) => storedPage(hex, p)),
         timings_ms: { ingest: ms },
+        ...(doc.embedded ? { embedded: doc.embedded } : {}),
       };
       await putJson(store, keys.pages, stored, { compact: true });
       const ocrPages = doc.pages.filter((p) => p.kind === 'raster').map((p) => p.number);

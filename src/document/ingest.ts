@@ -7,10 +7,13 @@ import { open } from 'node:fs/promises';
 import { config } from '../config.js';
 import { InvexError } from '../errors.js';
 import type { IngestedDocument, IngestedPage } from '../types.js';
+import { EINVOICE_FILES, type EmbeddedInvoice, parseEmbeddedInvoice } from './einvoice.js';
 import { readImagePages } from './image.js';
 import {
   openPdf,
+  type PdfAttachment,
   type PdfDocument,
+  pdfAttachments,
   pdfPageImageCoverage,
   pdfPageSize,
   readPdfPageText,
@@ -27,18 +30,27 @@ export interface IngestOptions {
   maxImagePixels: number;
   /** Resolution for rendering PDF pages and the target for upscaling low-resolution images. */
   dpi: number;
+  /** Read the e-invoice XML a PDF carries (default true; INVEX_EMBEDDED=off turns it off). */
+  embedded?: boolean;
 }
 
 export function defaultIngestOptions(): IngestOptions {
   const c = config();
-  return { ocr: 'auto', maxPages: c.maxPages, maxImagePixels: c.maxImagePixels, dpi: c.ocrDpi };
+  return {
+    ocr: 'auto',
+    maxPages: c.maxPages,
+    maxImagePixels: c.maxImagePixels,
+    dpi: c.ocrDpi,
+    embedded: c.embedded,
+  };
 }
 
 export async function ingestBytes(bytes: Uint8Array, opts: IngestOptions): Promise<IngestedDocument> {
   const mediaType = await sniffMediaType(bytes);
-  const pages =
-    mediaType === 'application/pdf' ? await ingestPdf(bytes, opts) : await ingestImage(bytes, opts);
-  return { id: documentId(bytes), mediaType, pages };
+  const id = documentId(bytes);
+  if (mediaType !== 'application/pdf') return { id, mediaType, pages: await ingestImage(bytes, opts) };
+  const { pages, embedded } = await ingestPdf(bytes, opts);
+  return embedded ? { id, mediaType, pages, embedded } : { id, mediaType, pages };
 }
 
 /** `sha256:<hex>` of the bytes: the same file always gets the same id. */
@@ -46,7 +58,10 @@ export function documentId(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-async function ingestPdf(bytes: Uint8Array, opts: IngestOptions): Promise<IngestedPage[]> {
+async function ingestPdf(
+  bytes: Uint8Array,
+  opts: IngestOptions,
+): Promise<{ pages: IngestedPage[]; embedded?: EmbeddedInvoice }> {
   const doc = await openPdf(bytes, {
     maxPages: opts.maxPages,
     ...(opts.password !== undefined ? { password: opts.password } : {}),
@@ -54,10 +69,32 @@ async function ingestPdf(bytes: Uint8Array, opts: IngestOptions): Promise<Ingest
   try {
     const pages: IngestedPage[] = [];
     for (let n = 1; n <= doc.numPages; n++) pages.push(await ingestPdfPage(doc, n, opts));
-    return pages;
+    const embedded = opts.embedded === false ? undefined : embeddedInvoice(await pdfAttachments(doc));
+    return embedded ? { pages, embedded } : { pages };
   } finally {
     await doc.close();
   }
+}
+
+/**
+ * The first attachment that parses as an e-invoice, the format's own file names first. An attachment that is no
+ * such invoice, or is broken XML, is passed over: the document is then read from its pages like any other.
+ */
+export function embeddedInvoice(attachments: readonly PdfAttachment[]): EmbeddedInvoice | undefined {
+  const rank = (a: PdfAttachment) => {
+    const i = EINVOICE_FILES.indexOf(a.name.toLowerCase());
+    return i < 0 ? EINVOICE_FILES.length : i;
+  };
+  const xml = attachments.filter((a) => /\.xml$/i.test(a.name)).sort((a, b) => rank(a) - rank(b));
+  for (const a of xml) {
+    try {
+      const inv = parseEmbeddedInvoice(new TextDecoder().decode(a.content), a.name);
+      if (inv) return inv;
+    } catch {
+      // Not well-formed XML: try the next attachment.
+    }
+  }
+  return undefined;
 }
 
 async function ingestPdfPage(doc: PdfDocument, n: number, opts: IngestOptions): Promise<IngestedPage> {

@@ -201,6 +201,26 @@ async function withPage<T>(
   }
 }
 
+export interface PdfAttachment {
+  /** The file name the PDF gives it. */
+  name: string;
+  content: Uint8Array;
+}
+
+/** The document's embedded files (the EmbeddedFiles name tree); none when it has none or they cannot be read. */
+export async function pdfAttachments(doc: PdfDocument): Promise<PdfAttachment[]> {
+  let all: Record<string, { filename?: string; rawFilename?: string; content?: Uint8Array }> | null;
+  try {
+    all = await doc.proxy.getAttachments();
+  } catch {
+    // A broken attachment tree must not cost the pages: the document is still read from them.
+    return [];
+  }
+  return Object.entries(all ?? {}).flatMap(([key, a]) =>
+    a.content ? [{ name: a.filename ?? a.rawFilename ?? key, content: a.content }] : [],
+  );
+}
+
 /** Page size in points, as displayed (after /Rotate and the crop box). */
 export function pdfPageSize(
   doc: PdfDocument,

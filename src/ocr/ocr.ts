@@ -212,5 +212,7 @@ export async function ocrDocument(doc: IngestedDocument, opts: OcrOptions): Prom
       };
     }),
   );
-  return { id: doc.id, mediaType: doc.mediaType, pages };
+  return doc.embedded
+    ? { id: doc.id, mediaType: doc.mediaType, pages, embedded: doc.embedded }
+    : { id: doc.id, mediaType: doc.mediaType, pages };
 }

@@ -4,6 +4,7 @@
  */
 
 import { documentKeys, getJson, putJson, type Store } from '../deliver/store.js';
+import type { EmbeddedInvoice } from '../document/einvoice.js';
 import type { ErrorInfo } from '../errors.js';
 import type { IngestedPage, Word } from '../types.js';
 
@@ -61,6 +62,8 @@ export interface StoredPages {
   mediaType: string;
   pages: StoredPage[];
   timings_ms: { ingest: number };
+  /** The PDF's e-invoice XML, parsed at ingest (IngestedDocument.embedded). */
+  embedded?: EmbeddedInvoice;
 }
 
 export function storedPage(hex: string, p: IngestedPage): StoredPage {

@@ -10,6 +10,7 @@ import type { Invoice } from './assemble/schema.js';
 import type { NerSpan } from './assemble/types.js';
 import { assertValidInvoice } from './assemble/validate.js';
 import { config } from './config.js';
+import type { EmbeddedInvoice } from './document/einvoice.js';
 import { defaultIngestOptions, type IngestOptions, ingestBytes, readInput } from './document/ingest.js';
 import { InvexError } from './errors.js';
 import { readJson } from './ner/model.js';
@@ -22,6 +23,8 @@ export interface FrontEndOptions {
   ocr: IngestOptions['ocr'];
   lang: string;
   password?: string;
+  /** false: ignore a PDF's embedded e-invoice XML (default: INVEX_EMBEDDED). */
+  embedded?: boolean;
 }
 
 export interface ExtractOptions extends FrontEndOptions {
@@ -81,6 +84,7 @@ export async function readDocumentBytes(
   const timings: Record<string, number> = {};
   const ingestOpts: IngestOptions = { ...defaultIngestOptions(), ocr: opts.ocr };
   if (opts.password !== undefined) ingestOpts.password = opts.password;
+  if (opts.embedded !== undefined) ingestOpts.embedded = opts.embedded;
   const ingested = await timed(timings, 'ingest', () => ingestBytes(bytes, ingestOpts));
   const result = await timed(timings, 'ocr', () => ocrDocument(ingested, { lang: opts.lang }));
   return { result, timings_ms: timings };
@@ -103,6 +107,10 @@ export function nerSpans(ner: NerResult): NerSpan[] {
   );
 }
 
+function embeddedInfo(e: EmbeddedInvoice): NonNullable<Invoice['document']['embedded']> {
+  return { file: e.file, format: e.format, ...(e.profile ? { profile: e.profile } : {}) };
+}
+
 /** Words → the full output contract, validated against schemas/invoice.schema.json. */
 export async function extractFromWords(
   doc: DocumentWords,
@@ -122,6 +130,7 @@ export async function extractFromWords(
     document: {
       id: doc.id,
       media_type: doc.mediaType,
+      ...(doc.embedded ? { embedded: embeddedInfo(doc.embedded) } : {}),
       pages: doc.pages.map(({ words: _words, ...page }) => page),
     },
     ...assembled,

@@ -67,6 +67,8 @@ interface Training {
 
 interface EvalJson {
   set: string;
+  /** Whether embedded e-invoice XML was used (`invex eval` without `--no-embedded`). */
+  embedded?: boolean;
   seconds_per_document: number;
   micro: { precision: number; recall: number; f1: number; labeled: number };
   documents: number;
@@ -203,7 +205,8 @@ export function modelCard(
   L.push(
     `npm run train -- --corpus ${t.corpus.dir}   # arrays → train.py → ONNX check → optimise + check → models/invoice-ner/`,
   );
-  for (const [name, e] of Object.entries(evals)) L.push(`npx invex eval ${e.set} --json   # ${name}`);
+  for (const [name, e] of Object.entries(evals))
+    L.push(`npx invex eval ${e.set} --no-embedded --json   # ${name}`);
   L.push(`npx invex eval --tokens ${t.corpus.dir} --split dev`);
   L.push('npm run bench:ner');
   L.push('```', '');
@@ -224,7 +227,10 @@ function main(): void {
   for (const spec of values.eval) {
     const [name, file] = spec.split('=');
     if (!name || !file) throw new Error(`--eval wants NAME=FILE.json, got ${spec}`);
-    evals[name] = JSON.parse(readFileSync(file, 'utf8')) as EvalJson;
+    const e = JSON.parse(readFileSync(file, 'utf8')) as EvalJson;
+    // The card measures the model and the assembler; values copied from an embedded XML would say nothing of them.
+    if (e.embedded !== false) throw new Error(`${file}: not an \`invex eval --no-embedded --json\` run`);
+    evals[name] = e;
   }
   const out = join(values.model, 'MODEL_CARD.md');
   const appendix = values.appendix ? readFileSync(values.appendix, 'utf8') : '';

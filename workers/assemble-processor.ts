@@ -50,7 +50,12 @@ export default async function assembleJob(
     const t0 = performance.now();
     const timings: Record<string, number> = { ...stored.timings_ms, ocr: ocrMs };
     const invoice = await extractFromWords(
-      { id: stored.id, mediaType: stored.mediaType, pages },
+      {
+        id: stored.id,
+        mediaType: stored.mediaType,
+        pages,
+        ...(stored.embedded ? { embedded: stored.embedded } : {}),
+      },
       {},
       timings,
     );

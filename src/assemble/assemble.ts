@@ -20,6 +20,7 @@ import {
   nameByCaption,
 } from './captions.js';
 import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
+import { withEmbedded } from './embedded.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import {
   completeNameRuns,
@@ -475,10 +476,11 @@ export function assemble(
       if (field) field.confidence = round3(calibrateConfidence(opts.calibration, name, field.confidence));
     }
   }
-  return {
+  const fromPage: Assembled = {
     fields,
     line_items: lineItems,
     tax_breakdown: tax.lines,
     validation: rules.map((r) => (r.fields ? r : { rule: r.rule, status: r.status, message: r.message })),
   };
+  return doc.embedded ? withEmbedded(fromPage, doc.embedded, doc) : fromPage;
 }

@@ -30,6 +30,12 @@ function field<T extends z.ZodString | z.ZodEnum>(id: string, value: T) {
       confidence: z.number().min(0).max(1),
       regions: z.array(region),
       derived: z.boolean().optional().describe('computed from other fields (no region)'),
+      source: z
+        .literal('embedded')
+        .optional()
+        .describe(
+          'taken from the e-invoice XML the PDF carries (ZUGFeRD, Factur-X, XRechnung); absent: read off the page',
+        ),
     })
     .strict()
     .meta({ id });
@@ -114,6 +120,15 @@ export const invoiceSchema = z
       .object({
         id: z.string().regex(/^sha256:[0-9a-f]{64}$/),
         media_type: z.string(),
+        embedded: z
+          .object({
+            file: z.string().describe('the attachment, e.g. factur-x.xml'),
+            format: z.enum(['cii', 'zugferd1']),
+            profile: z.string().optional().describe('the guideline URN the XML names'),
+          })
+          .strict()
+          .optional()
+          .describe('the e-invoice XML embedded in the PDF, whose values the fields take'),
         pages: z.array(
           z
             .object({

@@ -16,7 +16,7 @@ import { parseCommandArgs } from './args.js';
 import { runFiles } from './run-files.js';
 
 export const EVAL_USAGE = `usage: invex eval SET_DIR [--model DIR] [--limit N] [--out PRED.jsonl] [--misses N] [--json]
-                      [--words-cache DIR]
+                      [--words-cache DIR] [--no-embedded]
        invex eval --tokens CORPUS_DIR [--split dev] [--source NAME] [--model DIR]
 
 Scores extraction on a labeled set (SET_DIR/gt.jsonl, files relative to SET_DIR) as shared EVAL.md defines:
@@ -27,6 +27,8 @@ per-field precision, recall, F1, the micro average, and seconds per document.
   --words-cache  take a file's words from DIR/<file name>.words.json where \`invex corpus import\` cached them
              (the same ingest and OCR), so that a model can be scored again without OCR; files not
              cached there are read as usual. Report figures from a run without it.
+  --no-embedded  ignore the e-invoice XML a PDF carries (ZUGFeRD, Factur-X): score what the model and the
+             assembler read off the pages, which is what the model card reports
   --tokens   entity-level (seqeval-style) scores of the NER model on a token-labeled corpus split`;
 
 export async function evalCommand(argv: string[]): Promise<undefined> {
@@ -49,6 +51,7 @@ async function evaluate(argv: string[]): Promise<void> {
     split: { type: 'string', default: 'dev' },
     source: { type: 'string' },
     'words-cache': { type: 'string' },
+    'no-embedded': { type: 'boolean', default: false },
   });
   const dir = positionals[0];
   if (!dir || positionals.length > 1) throw new InvexError('INVEX_E_USAGE', 'give exactly one set directory');
@@ -71,11 +74,12 @@ async function evaluate(argv: string[]): Promise<void> {
     ...(modelDir ? { modelDir } : {}),
     ...(out ? { out } : {}),
     ...(typeof wordsCache === 'string' ? { wordsCache } : {}),
+    ...(values['no-embedded'] ? { embedded: false } : {}),
   });
   const score = scoreSet(set, predictions);
   if (values.json) {
     process.stdout.write(
-      `${JSON.stringify({ set: dir, seconds_per_document: seconds, ...score, misses: undefined, judged: undefined, reliability: reliability(score.judged) }, null, 2)}\n`,
+      `${JSON.stringify({ set: dir, embedded: !values['no-embedded'], seconds_per_document: seconds, ...score, misses: undefined, judged: undefined, reliability: reliability(score.judged) }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(
@@ -101,7 +105,15 @@ export interface ExtractedSet {
 /** Runs `invex extract` over a labeled set, in-process, and returns its predictions keyed by gt.jsonl file. */
 export async function extractSet(
   dir: string,
-  opts: { modelDir?: string; limit?: number; out?: string; calibrate?: boolean; wordsCache?: string },
+  opts: {
+    modelDir?: string;
+    limit?: number;
+    out?: string;
+    calibrate?: boolean;
+    wordsCache?: string;
+    /** false: score what the pages give, ignoring embedded e-invoice XML (the model's and assembler's own work). */
+    embedded?: boolean;
+  },
 ): Promise<ExtractedSet> {
   const set = readLabeledSet(dir).slice(0, opts.limit ?? Number.POSITIVE_INFINITY);
   if (opts.out) writeFileSync(opts.out, '');
@@ -115,8 +127,12 @@ export async function extractSet(
       const ner = opts.modelDir ? { ner: { modelDir: opts.modelDir } } : {};
       const calibrate = opts.calibrate === false ? { calibrate: false } : {};
       const cached = opts.wordsCache ? cachedWords(opts.wordsCache, file) : undefined;
-      if (cached) return extractFromWords(cached, { ...ner, ...calibrate, file });
-      return extractFile(file, { ocr: 'auto', lang: config().ocrLang, ...ner, ...calibrate });
+      const embedded = opts.embedded === false ? { embedded: false } : {};
+      if (cached) {
+        if (opts.embedded === false) delete cached.embedded;
+        return extractFromWords(cached, { ...ner, ...calibrate, file });
+      }
+      return extractFile(file, { ocr: 'auto', lang: config().ocrLang, ...ner, ...calibrate, ...embedded });
     },
     {
       format: 'jsonl',

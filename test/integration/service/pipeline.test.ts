@@ -13,6 +13,7 @@ import { createLocalStore } from '../../../src/deliver/store.js';
 import { verifyWebhook } from '../../../src/deliver/webhook.js';
 import { QueueRuntime } from '../../../src/queue/runtime.js';
 import { type RunningWorkers, startWorkers } from '../../../workers/start.js';
+import { ciiXml, einvoicePdf } from '../../fixtures/einvoice.js';
 import { ensureTestModel } from '../../fixtures/smoke-model.js';
 import {
   API_KEY,
@@ -189,6 +190,27 @@ describe('upload → webhook', () => {
     expect((await get(`/v1/documents/${id}/export?format=csv`)).status).toBe(404);
     expect(await rt.queues.deliver.getJob(id.slice(7))).toBeUndefined();
     expect((await fetch(`${base}/v1/documents/${id}`, { method: 'DELETE', headers: auth })).status).toBe(404);
+  });
+});
+
+describe('embedded e-invoices', () => {
+  it('takes the values of a Factur-X PDF from its XML through the queue, as in-process', async () => {
+    const up = await upload([
+      { name: 'facturx.pdf', bytes: await einvoicePdf([{ name: 'factur-x.xml', xml: ciiXml() }]) },
+    ]);
+    const id = up.body[0]?.id as string;
+    const status = await waitUntil(
+      async () => {
+        const s = await getJson(`/v1/documents/${id}`);
+        return s.status === 'done' || s.status === 'failed' ? s : undefined;
+      },
+      60_000,
+      'the e-invoice to finish',
+    );
+    expect(status.status).toBe('done');
+    expect(status.result.document.embedded.file).toBe('factur-x.xml');
+    expect(status.result.fields.total_amount).toMatchObject({ value: '119.00', source: 'embedded' });
+    expect(status.result.fields.supplier_vat_id.value).toBe('DE136695976');
   });
 });
 

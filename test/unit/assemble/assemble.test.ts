@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/assemble/assemble.js';
 import type { NerSpan } from '../../../src/assemble/types.js';
-import type { DocumentWords, Word } from '../../../src/types.js';
-
-/** A page from lines of text: each line is at y = 0.05 × (index + 1), words 0.1 wide. */
-function page(lines: string[], source: 'text' | 'ocr' = 'text'): DocumentWords {
-  const words: Word[] = [];
-  lines.forEach((l, li) => {
-    l.split(' ').forEach((t, wi) => {
-      const y = 0.05 * (li + 1);
-      words.push({
-        text: t,
-        bbox: [0.05 + wi * 0.12, y, 0.15 + wi * 0.12, y + 0.02],
-        confidence: source === 'ocr' ? 0.81 : 1,
-        line: li,
-      });
-    });
-  });
-  return {
-    id: `sha256:${'0'.repeat(64)}`,
-    mediaType: 'application/pdf',
-    pages: [{ number: 1, width: 595, height: 842, unit: 'pt', source, rotation: 0, words }],
-  };
-}
+import type { DocumentWords } from '../../../src/types.js';
+import { linesPage as page } from '../../fixtures/words.js';
 
 /** Span over words whose text equals one of `texts` on line `line`. */
 function span(doc: DocumentWords, field: string, line: number, texts: string[], score = 0.9): NerSpan {

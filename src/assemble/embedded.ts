@@ -1,0 +1,170 @@
+/**
+ * A PDF's embedded e-invoice (src/document/einvoice.ts) overrides what was read off its pages: in ZUGFeRD,
+ * Factur-X and XRechnung the XML is the invoice. Each value keeps a region where the page prints it (found by
+ * its text, amount or date), the fields the XML lacks keep the page's values, and every value the page reads
+ * differently is reported, since a rendering that disagrees with its invoice is worth a look.
+ */
+import { Decimal } from 'decimal.js';
+import type { EmbeddedInvoice, EmbeddedLineItem } from '../document/einvoice.js';
+import type { DocumentField } from '../ner/labels.js';
+import type { DocumentWords, Word } from '../types.js';
+import type { Assembled } from './assemble.js';
+import { amountReadings } from './normalize/amount.js';
+import { dateReadings } from './normalize/date.js';
+import { regionsOf } from './regions.js';
+import type { InvoiceField, Region } from './schema.js';
+
+type Rule = Assembled['validation'][number];
+
+const AMOUNTS = new Set<string>(['subtotal_amount', 'tax_amount', 'total_amount', 'amount_due']);
+const DATES = new Set<string>(['issue_date', 'due_date', 'delivery_date']);
+/** Longest run of words a printed text value is looked for in (addresses span a few lines). */
+const MAX_RUN = 40;
+
+const key = (s: string) =>
+  s
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '');
+
+function sameAmount(a: string, b: string): boolean {
+  try {
+    return new Decimal(a).eq(new Decimal(b));
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the page's value is the XML's, compared as EVAL.md compares: amounts by value, text by letters. */
+export function sameValue(field: string, page: string, xml: string): boolean {
+  if (AMOUNTS.has(field)) return sameAmount(page, xml);
+  if (DATES.has(field) || field === 'currency' || field === 'document_type') return page === xml;
+  return key(page) === key(xml);
+}
+
+interface Found {
+  raw: string;
+  regions: Region[];
+}
+
+function found(page: number, words: readonly Word[]): Found {
+  return { raw: words.map((w) => w.text).join(' '), regions: regionsOf(page, words) };
+}
+
+/** Where the page prints the value: the last amount of equal value (totals sit low), else the first match. */
+export function printedAt(doc: DocumentWords, field: string, value: string): Found | undefined {
+  if (AMOUNTS.has(field)) {
+    let last: Found | undefined;
+    for (const p of doc.pages)
+      for (const w of p.words)
+        if (amountReadings(w.text).some((r) => sameAmount(r, value))) last = found(p.number, [w]);
+    return last;
+  }
+  if (DATES.has(field)) {
+    // A date is one to three words ("03.11.2017", "3. November 2017"): the shortest run that reads as it.
+    for (let n = 1; n <= 3; n++)
+      for (const p of doc.pages)
+        for (let i = 0; i + n <= p.words.length; i++) {
+          const run = p.words.slice(i, i + n);
+          if (dateReadings(run.map((w) => w.text).join(' ')).includes(value)) return found(p.number, run);
+        }
+    return undefined;
+  }
+  const want = key(value);
+  if (want === '') return undefined;
+  for (const p of doc.pages) {
+    const ws = p.words;
+    for (let i = 0; i < ws.length; i++) {
+      if (key((ws[i] as Word).text) === '') continue; // a run starts at a word with letters or digits
+      let text = '';
+      for (let j = i; j < Math.min(ws.length, i + MAX_RUN); j++) {
+        text += key((ws[j] as Word).text);
+        if (!want.startsWith(text)) break;
+        if (text === want) return found(p.number, ws.slice(i, j + 1));
+      }
+    }
+  }
+  return undefined;
+}
+
+function embeddedField(
+  doc: DocumentWords,
+  name: string,
+  value: string,
+  page: InvoiceField | undefined,
+): InvoiceField {
+  const agrees = page !== undefined && sameValue(name, page.value, value);
+  const at = agrees ? { raw: page.raw, regions: page.regions } : printedAt(doc, name, value);
+  const out: InvoiceField = { value, confidence: 1, regions: at?.regions ?? [], source: 'embedded' };
+  if (at?.raw !== undefined) out.raw = at.raw;
+  return out;
+}
+
+function lineItem(item: EmbeddedLineItem): Assembled['line_items'][number] {
+  const out: Assembled['line_items'][number] = {};
+  for (const [k, v] of Object.entries(item) as [keyof EmbeddedLineItem, string | undefined][])
+    if (v !== undefined) out[k] = { value: v, confidence: 1, regions: [], source: 'embedded' };
+  return out;
+}
+
+/** The XML's own arithmetic (EN 16931 BR-CO-15 and the amount due), as the page's rules would report it. */
+function arithmetic(e: EmbeddedInvoice): Rule[] {
+  const { subtotal_amount: s, tax_amount: t, total_amount: g, amount_due: d } = e.fields;
+  const rules: Rule[] = [];
+  if (s && t && g) {
+    const ok = new Decimal(s).plus(t).minus(g).abs().lte('0.01');
+    rules.push({
+      rule: 'BR-CO-15',
+      status: ok ? 'pass' : 'fail',
+      message: `subtotal ${s} + tax ${t} ${ok ? '=' : '≠'} total ${g}`,
+      fields: ['subtotal_amount', 'tax_amount', 'total_amount'],
+    });
+  }
+  if (g && d) {
+    const paid = new Decimal(e.prepaid ?? '0');
+    const ok = new Decimal(g).minus(paid).minus(d).abs().lte('0.01');
+    rules.push({
+      rule: 'INVEX-AMOUNT-DUE',
+      status: ok ? 'pass' : 'fail',
+      message: `total ${g} − prepaid ${paid.toFixed()} ${ok ? '=' : '≠'} amount due ${d}`,
+      fields: ['total_amount', 'amount_due'],
+    });
+  }
+  return rules;
+}
+
+/** The page's assembly with the embedded e-invoice's values put first. */
+export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentWords): Assembled {
+  // Field values are strings of each field's format; the XML parser produced them in those formats.
+  const fields = { ...page.fields } as Record<string, InvoiceField>;
+  const differs: Rule[] = [];
+  for (const [name, value] of Object.entries(e.fields) as [DocumentField, string][]) {
+    const seen = fields[name];
+    fields[name] = embeddedField(doc, name, value, seen);
+    if (seen && !sameValue(name, seen.value, value))
+      differs.push({
+        rule: 'INVEX-EMBEDDED-DIFFERS',
+        status: 'warn',
+        message: `${name}: the page reads ${JSON.stringify(seen.raw ?? seen.value)}, the embedded ${e.file} says ${JSON.stringify(value)}; the XML's value is given`,
+        fields: [name],
+      });
+  }
+  const replaced = new Set(Object.keys(e.fields));
+  // The page's rules about values the XML replaced no longer describe the output.
+  const kept = page.validation.filter((r) => !r.fields?.some((f) => replaced.has(f)));
+  return {
+    fields: fields as Assembled['fields'],
+    line_items: e.lineItems.length > 0 ? e.lineItems.map(lineItem) : page.line_items,
+    tax_breakdown: e.taxBreakdown.length > 0 ? e.taxBreakdown : page.tax_breakdown,
+    validation: [
+      {
+        rule: 'INVEX-EMBEDDED-INVOICE',
+        status: 'pass',
+        message: `values from the e-invoice embedded as ${e.file} (${e.format === 'cii' ? 'UN/CEFACT CII' : 'ZUGFeRD 1.0'}${e.profile ? `, ${e.profile}` : ''}); the page fills in only what it lacks`,
+      },
+      ...arithmetic(e),
+      ...differs,
+      ...kept,
+    ],
+  };
+}

@@ -53,6 +53,17 @@ const get = (path: string) => fetch(`${base}${path}`, { headers: auth });
 // biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions
 const getJson = async (path: string): Promise<any> => (await get(path)).json();
 
+/** The document's status once it is done or failed. */
+const finished = (id: string, ms: number, what: string) =>
+  waitUntil(
+    async () => {
+      const s = await getJson(`/v1/documents/${id}`);
+      return s.status === 'done' || s.status === 'failed' ? s : undefined;
+    },
+    ms,
+    what,
+  );
+
 beforeAll(async () => {
   const modelDir = await ensureTestModel();
   receiver = await startReceiver();
@@ -199,14 +210,7 @@ describe('embedded e-invoices', () => {
       { name: 'facturx.pdf', bytes: await einvoicePdf([{ name: 'factur-x.xml', xml: ciiXml() }]) },
     ]);
     const id = up.body[0]?.id as string;
-    const status = await waitUntil(
-      async () => {
-        const s = await getJson(`/v1/documents/${id}`);
-        return s.status === 'done' || s.status === 'failed' ? s : undefined;
-      },
-      60_000,
-      'the e-invoice to finish',
-    );
+    const status = await finished(id, 60_000, 'the e-invoice to finish');
     expect(status.status).toBe('done');
     expect(status.result.document.embedded.file).toBe('factur-x.xml');
     expect(status.result.fields.total_amount).toMatchObject({ value: '119.00', source: 'embedded' });
@@ -218,14 +222,7 @@ describe('OCR pages and failures', () => {
   it('runs the pages of a scan through OCR jobs, with progress', async () => {
     const up = await upload([{ name: 'scan.png', bytes: await invoicePng() }]);
     const id = up.body[0]?.id as string;
-    const status = await waitUntil(
-      async () => {
-        const s = await getJson(`/v1/documents/${id}`);
-        return s.status === 'done' || s.status === 'failed' ? s : undefined;
-      },
-      120_000,
-      'the scan to finish',
-    );
+    const status = await finished(id, 120_000, 'the scan to finish');
     expect(status.status).toBe('done');
     expect(status.progress).toEqual({ pages_done: 1, pages_total: 1 });
     expect(status.result.document.pages[0].source).toBe('ocr');

@@ -4,13 +4,14 @@
  * orchestrators probe without credentials and which reveal nothing but up/down.
  */
 
+import { randomBytes } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Invoice } from '../assemble/schema.js';
 import { invoicesToCsv } from '../deliver/export-csv.js';
 import { invoiceToUbl } from '../deliver/export-ubl.js';
@@ -26,6 +27,7 @@ import { keyChecker } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { renderPageImage } from './page-image.js';
+import { reviewPage } from './review.js';
 import * as S from './schemas.js';
 
 export interface AppDeps {
@@ -42,7 +44,7 @@ export interface AppDeps {
 /** Routes that answer without a key. */
 const OPEN_PATHS = new Set(['/healthz', '/readyz']);
 /** Browser UIs: ask for Basic credentials (the key as the password) so the browser prompts. */
-const BROWSER_PREFIXES = ['/docs', '/admin'];
+const BROWSER_PREFIXES = ['/docs', '/admin', '/review'];
 const MAX_METADATA_BYTES = 16 * 1024;
 
 const linksOf = (id: string) => {
@@ -258,6 +260,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/review/:id',
+    {
+      schema: {
+        summary:
+          'The review screen: pages with a box on every value, beside the values, checks and line items',
+        params: { type: 'object', properties: { id: S.idParam } },
+        produces: ['text/html'],
+        response: { ...S.errors(401, 404, 503) },
+      },
+    },
+    async (req, reply) => {
+      await needRedis();
+      const hex = documentHex(req.params.id);
+      const view = await documentStatus(rt, store, hex);
+      if (!view) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
+      const nonce = randomBytes(16).toString('base64');
+      return reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'Content-Security-Policy',
+          `default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        )
+        .header('Cache-Control', 'no-store')
+        .send(reviewPage(view, nonce));
+    },
+  );
+
   app.delete<{ Params: { id: string } }>(
     '/v1/documents/:id',
     {
@@ -277,41 +307,51 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   );
 
-  app.get<{ Params: { id: string; n: number } }>(
-    '/v1/documents/:id/pages/:n',
-    {
-      schema: {
-        summary: 'A page image (PNG, grayscale) for review',
-        params: {
-          type: 'object',
-          properties: {
-            id: S.idParam,
-            n: { type: 'integer', minimum: 1, description: '1-based page number' },
-          },
-        },
-        produces: ['image/png'],
-        response: { ...S.errors(401, 404) },
+  const pageImageSchema = {
+    summary: 'A page image (PNG, grayscale) for review',
+    params: {
+      type: 'object',
+      properties: {
+        id: S.idParam,
+        n: { type: 'integer', minimum: 1, description: '1-based page number' },
       },
     },
-    async (req, reply) => {
-      const { hex, meta } = await knownDocument(req);
-      const n = req.params.n;
-      if (meta.pages_total !== undefined && n > meta.pages_total) {
-        throw new InvexError(
-          'INVEX_E_NOT_FOUND',
-          `page ${n} does not exist; the document has ${meta.pages_total}`,
-        );
-      }
-      const keys = docKeys(hex);
-      let png = await store.get(keys.page(n));
-      if (!png) {
-        const original = await store.get(keys.original);
-        if (!original) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${meta.id}`);
-        png = await renderPageImage(original, meta.media_type, n, deps.limits);
-        await store.put(keys.page(n), png);
-      }
-      return reply.type('image/png').header('Cache-Control', 'private, max-age=86400').send(Buffer.from(png));
-    },
+    produces: ['image/png'],
+    response: { ...S.errors(401, 404) },
+  };
+  const pageImage = async (
+    req: FastifyRequest<{ Params: { id: string; n: number } }>,
+    reply: FastifyReply,
+  ) => {
+    const { hex, meta } = await knownDocument(req);
+    const n = req.params.n;
+    if (meta.pages_total !== undefined && n > meta.pages_total) {
+      throw new InvexError(
+        'INVEX_E_NOT_FOUND',
+        `page ${n} does not exist; the document has ${meta.pages_total}`,
+      );
+    }
+    const keys = docKeys(hex);
+    let png = await store.get(keys.page(n));
+    if (!png) {
+      const original = await store.get(keys.original);
+      if (!original) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${meta.id}`);
+      png = await renderPageImage(original, meta.media_type, n, deps.limits);
+      await store.put(keys.page(n), png);
+    }
+    return reply.type('image/png').header('Cache-Control', 'private, max-age=86400').send(Buffer.from(png));
+  };
+  app.get<{ Params: { id: string; n: number } }>(
+    '/v1/documents/:id/pages/:n',
+    { schema: pageImageSchema },
+    pageImage,
+  );
+  // The same image under the review screen's path: a browser sends the key it gave for /review/ to what lies
+  // below it, never to /v1/, whose challenge (Bearer) it cannot answer.
+  app.get<{ Params: { id: string; n: number } }>(
+    '/review/:id/pages/:n',
+    { schema: { ...pageImageSchema, hide: true } },
+    pageImage,
   );
 
   app.get<{ Params: { id: string } }>(

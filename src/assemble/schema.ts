@@ -98,6 +98,17 @@ const fields = z
   )
   .strict();
 
+/** The cells of a line item, in the order exports and the review screen show them. */
+export const LINE_ITEM_FIELDS = [
+  'description',
+  'quantity',
+  'unit',
+  'unit_price',
+  'amount',
+  'tax_rate',
+  'product_code',
+] as const;
+
 const lineItem = z
   .object({
     description: text.optional(),
@@ -107,7 +118,7 @@ const lineItem = z
     amount: decimal.optional(),
     tax_rate: decimal.optional(),
     product_code: text.optional(),
-  })
+  } satisfies Record<(typeof LINE_ITEM_FIELDS)[number], unknown>)
   .strict();
 
 const decimalString = z.string().regex(DECIMAL);

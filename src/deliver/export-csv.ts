@@ -3,25 +3,14 @@
  * doubled, fields with a comma, quote or line break quoted) via csv-stringify, with a CSV-injection guard.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Invoice } from '../assemble/schema.js';
+import { type Invoice, LINE_ITEM_FIELDS } from '../assemble/schema.js';
 import { DOCUMENT_FIELDS } from '../ner/labels.js';
 
 export type CsvMode = 'invoice' | 'lines';
 
 export const INVOICE_COLUMNS = ['document_id', 'file', ...DOCUMENT_FIELDS, 'validation_failures'] as const;
 
-export const LINE_COLUMNS = [
-  'document_id',
-  'invoice_number',
-  'line_index',
-  'description',
-  'quantity',
-  'unit',
-  'unit_price',
-  'amount',
-  'tax_rate',
-  'product_code',
-] as const;
+export const LINE_COLUMNS = ['document_id', 'invoice_number', 'line_index', ...LINE_ITEM_FIELDS] as const;
 
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
 // OWASP "CSV Injection": spreadsheets run cells that start with these as formulas (tab and CR too).
@@ -52,13 +41,7 @@ function lineRows(inv: Invoice): string[][] {
     inv.document.id,
     number,
     String(i + 1),
-    v(li.description),
-    v(li.quantity),
-    v(li.unit),
-    v(li.unit_price),
-    v(li.amount),
-    v(li.tax_rate),
-    v(li.product_code),
+    ...LINE_ITEM_FIELDS.map((k) => v(li[k])),
   ]);
 }
 

@@ -6,6 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
+import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/api/app.js';
@@ -13,6 +14,7 @@ import { createLocalStore } from '../../../src/deliver/store.js';
 import { verifyWebhook } from '../../../src/deliver/webhook.js';
 import { QueueRuntime } from '../../../src/queue/runtime.js';
 import { type RunningWorkers, startWorkers } from '../../../workers/start.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../fixtures/browser.js';
 import { ciiXml, einvoicePdf } from '../../fixtures/einvoice.js';
 import { ensureTestModel } from '../../fixtures/smoke-model.js';
 import {
@@ -204,17 +206,80 @@ describe('upload → webhook', () => {
   });
 });
 
-describe('embedded e-invoices', () => {
+describe('embedded e-invoices and the review screen', () => {
+  let id: string;
   it('takes the values of a Factur-X PDF from its XML through the queue, as in-process', async () => {
     const up = await upload([
       { name: 'facturx.pdf', bytes: await einvoicePdf([{ name: 'factur-x.xml', xml: ciiXml() }]) },
     ]);
-    const id = up.body[0]?.id as string;
+    id = up.body[0]?.id as string;
     const status = await finished(id, 60_000, 'the e-invoice to finish');
     expect(status.status).toBe('done');
     expect(status.result.document.embedded.file).toBe('factur-x.xml');
     expect(status.result.fields.total_amount).toMatchObject({ value: '119.00', source: 'embedded' });
     expect(status.result.fields.supplier_vat_id.value).toBe('DE136695976');
+  });
+
+  it('shows the page with a box on each value, linked to its row, in a real browser', async () => {
+    const result = (await getJson(`/v1/documents/${id}`)).result;
+    const anonymous = await fetch(`${base}/review/${id}`);
+    expect(anonymous.status).toBe(401);
+    // Basic, so that a browser asks for the key (the password; any user name).
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic/);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const ctx = await browser.newContext({
+        httpCredentials: { username: 'reviewer', password: API_KEY },
+        viewport: { width: 1400, height: 1000 },
+      });
+      const page = await ctx.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      // Each URL's first answer is the 401 challenge (Basic) that the browser then answers with the key;
+      // every other console error (a CSP violation, a failed image) fails the test.
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
+      });
+      // The first answer may be the 401 challenge the browser then answers with the key.
+      const image = page.waitForResponse((r) => r.url().endsWith('/pages/1') && r.status() !== 401);
+      const res = await page.goto(`${base}/review/${id}`);
+      expect(res?.status()).toBe(200);
+      // The page image arrived through the API with the same credentials, and the browser decoded it.
+      expect((await image).status()).toBe(200);
+      await expect
+        .poll(() =>
+          page
+            .locator('figure.page img')
+            .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+        )
+        .toBeGreaterThan(0);
+      const rows = page.locator('tr[data-field]');
+      expect(await rows.count()).toBe(Object.keys(result.fields).length);
+      const row = page.locator('tr[data-field="invoice_number"]');
+      expect(await row.locator('.value').textContent()).toBe('RE-2024-0815');
+      // The box sits where the result's region says, over the rendered page.
+      const figure = await page.locator('figure.page').boundingBox();
+      const box = await page.locator('.box[data-field="invoice_number"]').boundingBox();
+      const [x0, y0] = result.fields.invoice_number.regions[0].bbox;
+      expect(figure && box).toBeTruthy();
+      if (!figure || !box) return;
+      expect(Math.abs(box.x - (figure.x + x0 * figure.width))).toBeLessThan(2);
+      expect(Math.abs(box.y - (figure.y + y0 * figure.height))).toBeLessThan(2);
+      // Clicking the row marks its box, and clicking another value moves the mark.
+      await row.click();
+      expect(await page.locator('.box[data-field="invoice_number"]').getAttribute('class')).toContain(
+        'active',
+      );
+      await page.locator('.box[data-field="supplier_name"]').click();
+      expect(await page.locator('tr[data-field="supplier_name"]').getAttribute('class')).toContain('active');
+      expect(await page.locator('.box[data-field="invoice_number"]').getAttribute('class')).not.toContain(
+        'active',
+      );
+      expect(await page.locator('.checks .pass code', { hasText: 'INVEX-EMBEDDED-INVOICE' }).count()).toBe(1);
+      expect(errors, errors.join('\n')).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
 

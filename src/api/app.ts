@@ -15,6 +15,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Invoice } from '../assemble/schema.js';
 import { invoicesToCsv } from '../deliver/export-csv.js';
 import { invoiceToUbl } from '../deliver/export-ubl.js';
+import { renderPageImage } from '../deliver/page-image.js';
+import { reviewPage } from '../deliver/review.js';
 import { getJson, type Store } from '../deliver/store.js';
 import { checkCallbackUrl, readDeliveries } from '../deliver/webhook.js';
 import { InvexError } from '../errors.js';
@@ -26,8 +28,6 @@ import { admitDocument, deleteDocument, submitDocument } from '../queue/submit.j
 import { keyChecker } from './auth.js';
 import { errorHandler, sendError } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { renderPageImage } from './page-image.js';
-import { reviewPage } from './review.js';
 import * as S from './schemas.js';
 
 export interface AppDeps {
@@ -284,7 +284,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           `default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         )
         .header('Cache-Control', 'no-store')
-        .send(reviewPage(view, nonce));
+        .send(reviewPage(view, { nonce }));
     },
   );
 

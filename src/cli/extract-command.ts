@@ -1,11 +1,16 @@
 /** `invex extract FILE...`: the main job — every input file to the output contract (schemas/invoice.schema.json). */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { config } from '../config.js';
+import { reviewFile } from '../deliver/review.js';
+import { readInput } from '../document/ingest.js';
 import { InvexError } from '../errors.js';
 import { closePipeline, extractFile } from '../pipeline.js';
 import { parseCommandArgs, parseFormat, parseOcrMode } from './args.js';
 import { type RunFilesSummary, runFiles } from './run-files.js';
 
 export const EXTRACT_USAGE = `usage: invex extract FILE... [--format json|jsonl] [--ocr auto|always|never] [--lang eng+deu] [--model DIR] [--password P]
+                     [--no-embedded] [--review DIR]
 
 Extracts invoice fields, line items, tax breakdown and validation from each file.
   --format    jsonl (default: one line per file, in input order) or json (pretty)
@@ -13,6 +18,8 @@ Extracts invoice fields, line items, tax breakdown and validation from each file
   --lang      Tesseract languages joined by + (default INVEX_OCR_LANG or eng)
   --model     model directory (ours, or a Hugging Face token-classification ONNX export)
   --password  password for encrypted PDFs
+  --no-embedded  ignore the e-invoice XML a PDF carries (ZUGFeRD, Factur-X): read the pages alone
+  --review DIR   also write DIR/<file name>.html: the review screen of each result, page images inline
 A file that fails gets a line with "error": {code, message}; the exit status is 1 if any file failed.`;
 
 export async function extractCommand(argv: string[]): Promise<RunFilesSummary> {
@@ -22,6 +29,8 @@ export async function extractCommand(argv: string[]): Promise<RunFilesSummary> {
     lang: { type: 'string' },
     model: { type: 'string' },
     password: { type: 'string' },
+    'no-embedded': { type: 'boolean', default: false },
+    review: { type: 'string' },
   });
   if (positionals.length === 0) throw new InvexError('INVEX_E_USAGE', 'no input files given');
   const opts = {
@@ -29,13 +38,34 @@ export async function extractCommand(argv: string[]): Promise<RunFilesSummary> {
     lang: typeof values.lang === 'string' ? values.lang : config().ocrLang,
     ...(typeof values.password === 'string' ? { password: values.password } : {}),
     ...(typeof values.model === 'string' ? { ner: { modelDir: values.model } } : {}),
+    ...(values['no-embedded'] ? { embedded: false } : {}),
+  };
+  const reviewDir = typeof values.review === 'string' ? values.review : undefined;
+  if (reviewDir) mkdirSync(reviewDir, { recursive: true });
+  const names = new Set<string>();
+  const extract = async (file: string) => {
+    const invoice = await extractFile(file, opts);
+    if (reviewDir) {
+      const c = config();
+      const html = await reviewFile(invoice, await readInput(file, c.maxFileBytes), c);
+      writeFileSync(join(reviewDir, uniqueName(names, `${basename(file)}.html`)), html);
+    }
+    return invoice;
   };
   try {
-    return await runFiles(positionals, (file) => extractFile(file, opts), {
+    return await runFiles(positionals, extract, {
       format: parseFormat(values.format),
       concurrency: config().ocrWorkers,
     });
   } finally {
     await closePipeline();
   }
+}
+
+/** `name`, or `name` with -2, -3… before its extension when an earlier file of the run took it. */
+export function uniqueName(taken: Set<string>, name: string): string {
+  let out = name;
+  for (let i = 2; taken.has(out); i++) out = name.replace(/(\.html)$/, `-${i}$1`);
+  taken.add(out);
+  return out;
 }

@@ -5,8 +5,12 @@
  * self-contained HTML page (no build step, no third-party script): the page images come from
  * `/review/:id/pages/:n` (the API's page image, under the path the browser gave its key for), and the script runs under a per-response nonce.
  */
+
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import { type Invoice, type InvoiceField, LINE_ITEM_FIELDS, type Region } from '../assemble/schema.js';
 import type { DocumentView } from '../queue/status.js';
+import { type PageImageLimits, renderPageImage } from './page-image.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -47,8 +51,14 @@ function fieldRows(fields: Invoice['fields']): string {
     .join('\n');
 }
 
-function pageFigures(id: string, inv: Invoice): string {
-  const hex = id.replace(/^sha256:/, '');
+export interface ReviewOptions {
+  /** Lets the page's one script run under a Content-Security-Policy. */
+  nonce: string;
+  /** Where page n's image comes from; default the service's `/review/:id/pages/:n`. */
+  pageSrc?: (n: number) => string;
+}
+
+function pageFigures(inv: Invoice, src: (n: number) => string): string {
   return inv.document.pages
     .map((p) => {
       const boxes = Object.entries(inv.fields)
@@ -62,7 +72,7 @@ function pageFigures(id: string, inv: Invoice): string {
         .join('');
       return (
         `<figure class="page" data-page="${p.number}" style="aspect-ratio:${p.width} / ${p.height}">` +
-        `<img src="/review/${hex}/pages/${p.number}" alt="page ${p.number}">${boxes}` +
+        `<img src="${esc(src(p.number))}" alt="page ${p.number}">${boxes}` +
         `<figcaption>page ${p.number} of ${inv.document.pages.length}${p.source === 'ocr' ? ' · OCR' : ''}</figcaption></figure>`
       );
     })
@@ -125,8 +135,11 @@ document.querySelectorAll('[data-field]').forEach((el) => {
   });
 });`;
 
-/** The whole review page of a document in any state; `nonce` lets the page's one script run under the CSP. */
-export function reviewPage(view: DocumentView, nonce: string): string {
+/** The whole review page of a document in any state. */
+export function reviewPage(view: DocumentView, opts: ReviewOptions): string {
+  const { nonce } = opts;
+  const hex = view.id.replace(/^sha256:/, '');
+  const src = opts.pageSrc ?? ((n: number) => `/review/${hex}/pages/${n}`);
   const title = view.file_name ?? view.id;
   let head = `<p>${esc(view.status)} · ${esc(view.media_type)} · ${view.progress.pages_done} of ${view.progress.pages_total} pages read</p>`;
   let body: string;
@@ -137,7 +150,7 @@ export function reviewPage(view: DocumentView, nonce: string): string {
       inv.document.embedded ? ` · values from the embedded ${esc(inv.document.embedded.file)}` : ''
     } · boxes: <span>green ≥ 0.9</span>, <span>amber ≥ 0.7</span>, <span>red below</span></p>`;
     body =
-      `<main><section class="pages">${pageFigures(view.id, inv)}</section><aside>` +
+      `<main><section class="pages">${pageFigures(inv, src)}</section><aside>` +
       `<h2>Fields</h2><table class="fields"><thead><tr><th>field</th><th>value</th><th>printed</th><th>confidence</th><th>source</th></tr></thead><tbody>${fieldRows(inv.fields)}</tbody></table>` +
       `<h2>Checks</h2>${checks(inv.validation)}<h2>Line items</h2>${lineItems(inv.line_items)}</aside></main>` +
       `<script nonce="${nonce}">${SCRIPT}</script>`;
@@ -149,4 +162,35 @@ export function reviewPage(view: DocumentView, nonce: string): string {
     body = '<main><p>This document is still being read; the page refreshes itself.</p></main>';
   }
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}<title>invex review · ${esc(title)}</title><style>${STYLE}</style></head><body><header><h1>${esc(title)}</h1>${head}</header>${body}</body></html>`;
+}
+
+/**
+ * The review page of one `invex extract` result as a file that needs no server: the page images, rendered from
+ * the input's bytes as the service renders them, are inline as data URIs.
+ */
+export async function reviewFile(
+  invoice: Invoice,
+  bytes: Uint8Array,
+  limits: PageImageLimits,
+): Promise<string> {
+  const pages = invoice.document.pages;
+  const images = await Promise.all(
+    pages.map((p) => renderPageImage(bytes, invoice.document.media_type, p.number, limits)),
+  );
+  const now = new Date().toISOString();
+  const view: DocumentView = {
+    id: invoice.document.id,
+    status: 'done',
+    ...(invoice.file !== undefined ? { file_name: basename(invoice.file) } : {}),
+    media_type: invoice.document.media_type,
+    bytes: bytes.length,
+    created_at: now,
+    updated_at: now,
+    progress: { pages_done: pages.length, pages_total: pages.length },
+    result: invoice,
+  };
+  return reviewPage(view, {
+    nonce: randomBytes(16).toString('base64'),
+    pageSrc: (n) => `data:image/png;base64,${(images[n - 1] as Buffer).toString('base64')}`,
+  });
 }

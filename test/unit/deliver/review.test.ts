@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { band, boxStyle, esc, reviewPage } from '../../../src/api/review.js';
 import type { Invoice } from '../../../src/assemble/schema.js';
+import { band, boxStyle, esc, reviewPage } from '../../../src/deliver/review.js';
 import type { DocumentView } from '../../../src/queue/status.js';
 
 const ID = `sha256:${'ab'.repeat(32)}`;
@@ -44,7 +44,7 @@ const result: Invoice = {
 describe('review page', () => {
   it('escapes every text it shows', () => {
     expect(esc(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-    const html = reviewPage(view({ result }), 'n0nce');
+    const html = reviewPage(view({ result }), { nonce: 'n0nce' });
     expect(html).not.toContain('<Söhne>');
     expect(html).toContain('Müller &amp; &lt;Söhne&gt;');
     expect(html).toContain('a&lt;b&gt;.pdf');
@@ -57,7 +57,7 @@ describe('review page', () => {
       'left:10.00%;top:20.00%;width:25.00%;height:5.00%',
     );
     expect([band(0.95), band(0.9), band(0.7), band(0.69)]).toEqual(['high', 'high', 'mid', 'low']);
-    const html = reviewPage(view({ result }), 'n0nce');
+    const html = reviewPage(view({ result }), { nonce: 'n0nce' });
     expect(html.match(/class="box /g)).toHaveLength(1);
     expect(html).toContain(
       '<div class="box high" data-field="supplier_name" style="left:10.00%;top:20.00%;width:25.00%;height:5.00%"',
@@ -71,13 +71,15 @@ describe('review page', () => {
   });
 
   it('shows progress while the document is read, and the error when it failed', () => {
-    const busy = reviewPage(view({ status: 'processing', progress: { pages_done: 1, pages_total: 3 } }), 'n');
+    const busy = reviewPage(view({ status: 'processing', progress: { pages_done: 1, pages_total: 3 } }), {
+      nonce: 'n',
+    });
     expect(busy).toContain('<meta http-equiv="refresh" content="3">');
     expect(busy).toContain('1 of 3 pages read');
     expect(busy).not.toContain('<script');
     const failed = reviewPage(
       view({ status: 'failed', error: { code: 'INVEX_E_PDF_CORRUPT', message: 'bad <xref>' } }),
-      'n',
+      { nonce: 'n' },
     );
     expect(failed).toContain('<code>INVEX_E_PDF_CORRUPT</code> bad &lt;xref&gt;');
     expect(failed).not.toContain('http-equiv="refresh"');

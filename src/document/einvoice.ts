@@ -182,7 +182,10 @@ export function parseEmbeddedInvoice(xml: string, file: string): EmbeddedInvoice
   const type = str(header, 'TypeCode');
   put(fields, 'document_type', type ? DOCUMENT_TYPES[type] : undefined);
   put(fields, 'issue_date', date(str(header, 'IssueDateTime/DateTimeString')));
-  put(fields, 'due_date', date(str(settlement, 'SpecifiedTradePaymentTerms/DueDateDateTime/DateTimeString')));
+  // Several payment terms may be given (instalments, discounts): the first that names a due date or a text.
+  const terms = asArray(at(settlement, 'SpecifiedTradePaymentTerms'));
+  const firstOf = (path: string) => terms.map((t) => str(t, path)).find((v) => v !== undefined);
+  put(fields, 'due_date', date(firstOf('DueDateDateTime/DateTimeString')));
   put(
     fields,
     'delivery_date',
@@ -190,18 +193,18 @@ export function parseEmbeddedInvoice(xml: string, file: string): EmbeddedInvoice
   );
   put(fields, 'purchase_order', str(agreement, 'BuyerOrderReferencedDocument/IssuerAssignedID|ID'));
   put(fields, 'currency', currency);
-  put(fields, 'payment_terms', str(settlement, 'SpecifiedTradePaymentTerms/Description'));
+  put(fields, 'payment_terms', firstOf('Description'));
   put(fields, 'supplier_name', str(seller, 'Name'));
   put(fields, 'supplier_address', address(seller));
   const sellerIds = taxIds(seller);
   put(fields, 'supplier_vat_id', sellerIds.vat);
   put(fields, 'supplier_tax_id', sellerIds.tax);
-  put(
-    fields,
-    'supplier_email',
-    str(seller, 'URIUniversalCommunication/URIID') ??
-      str(seller, 'DefinedTradeContact/EmailURIUniversalCommunication/URIID'),
-  );
+  // The seller's electronic address (BT-34) is an e-mail only under scheme EM; others are Peppol or GLN ids.
+  const email = [
+    str(seller, 'URIUniversalCommunication/URIID'),
+    str(seller, 'DefinedTradeContact/EmailURIUniversalCommunication/URIID'),
+  ].find((v) => v?.includes('@'));
+  put(fields, 'supplier_email', email);
   put(
     fields,
     'supplier_phone',

@@ -1,8 +1,9 @@
 /**
  * A PDF's embedded e-invoice (src/document/einvoice.ts) overrides what was read off its pages: in ZUGFeRD,
  * Factur-X and XRechnung the XML is the invoice. Each value keeps a region where the page prints it (found by
- * its text, amount or date), the fields the XML lacks keep the page's values, and every value the page reads
- * differently is reported, since a rendering that disagrees with its invoice is worth a look.
+ * its text, amount or date), the fields the XML lacks keep the page's values, and every amount, date and
+ * identifier the page reads differently is reported, since a rendering that disagrees with its invoice is worth
+ * a look.
  */
 import { Decimal } from 'decimal.js';
 import type { EmbeddedInvoice, EmbeddedLineItem } from '../document/einvoice.js';
@@ -18,6 +19,22 @@ type Rule = Assembled['validation'][number];
 
 const AMOUNTS = new Set<string>(['subtotal_amount', 'tax_amount', 'total_amount', 'amount_due']);
 const DATES = new Set<string>(['issue_date', 'due_date', 'delivery_date']);
+/**
+ * Fields whose page reading is compared with the XML: money, dates and identifiers, where a difference means the
+ * rendering disagrees with its invoice. Names, addresses and terms are printed in other words or split over
+ * places often enough (a legal form the XML leaves out, terms spread over a paragraph) that a difference there
+ * says more about the reading than about the document.
+ */
+const COMPARED = new Set<string>([
+  ...AMOUNTS,
+  ...DATES,
+  'invoice_number',
+  'currency',
+  'iban',
+  'bic',
+  'supplier_vat_id',
+  'customer_vat_id',
+]);
 /** Longest run of words a printed text value is looked for in (addresses span a few lines). */
 const MAX_RUN = 40;
 
@@ -141,7 +158,7 @@ export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentW
   for (const [name, value] of Object.entries(e.fields) as [DocumentField, string][]) {
     const seen = fields[name];
     fields[name] = embeddedField(doc, name, value, seen);
-    if (seen && !sameValue(name, seen.value, value))
+    if (seen && COMPARED.has(name) && !sameValue(name, seen.value, value))
       differs.push({
         rule: 'INVEX-EMBEDDED-DIFFERS',
         status: 'warn',

@@ -34,6 +34,8 @@ const fromPage: Assembled = {
       regions: [{ page: 1, bbox: [0.1, 0.1, 0.2, 0.12] }],
     },
     supplier_email: { value: 'info@muster.de', confidence: 0.7, regions: [] },
+    // A name read with a legal form the XML leaves out: not reported (only money, dates and ids are compared).
+    supplier_name: { value: 'Lieferant Muster GmbH & Co', confidence: 0.9, regions: [] },
   },
   line_items: [],
   tax_breakdown: [],

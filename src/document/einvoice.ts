@@ -36,6 +36,9 @@ export interface EmbeddedInvoice {
 /** Attachment names of the e-invoice formats, most specific first (Factur-X, ZUGFeRD 2/1, XRechnung). */
 export const EINVOICE_FILES = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml'];
 
+/** The largest attachment read as an e-invoice (a big CII invoice with thousands of lines is a few MB). */
+export const MAX_XML_CHARS = 20_000_000;
+
 type Node = Record<string, unknown>;
 
 const parser = new XMLParser({
@@ -151,9 +154,14 @@ function put<K extends DocumentField>(fields: EmbeddedInvoice['fields'], k: K, v
 
 /**
  * Parses an e-invoice XML. Returns undefined for XML that is no CII or ZUGFeRD 1.0 invoice (UBL, other
- * attachments) or names no invoice number and no total, and throws on XML that is not well-formed.
+ * attachments) or names no invoice number and no total, and throws on XML that is not well-formed, declares a
+ * DTD or is larger than MAX_XML_CHARS.
  */
 export function parseEmbeddedInvoice(xml: string, file: string): EmbeddedInvoice | undefined {
+  if (xml.length > MAX_XML_CHARS)
+    throw new Error(`${file}: ${xml.length} characters, more than an e-invoice needs`);
+  // CII and ZUGFeRD XML never declare a DTD; one that does may define entities that expand without bound.
+  if (/<!DOCTYPE/i.test(xml)) throw new Error(`${file}: declares a DTD, which no e-invoice format uses`);
   // fast-xml-parser reads broken XML as far as it goes; a truncated invoice must not pass for a whole one.
   const valid = XMLValidator.validate(xml);
   if (valid !== true)

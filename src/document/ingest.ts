@@ -7,7 +7,7 @@ import { open } from 'node:fs/promises';
 import { config } from '../config.js';
 import { InvexError } from '../errors.js';
 import type { IngestedDocument, IngestedPage } from '../types.js';
-import { EINVOICE_FILES, type EmbeddedInvoice, parseEmbeddedInvoice } from './einvoice.js';
+import { EINVOICE_FILES, type EmbeddedInvoice, MAX_XML_CHARS, parseEmbeddedInvoice } from './einvoice.js';
 import { readImagePages } from './image.js';
 import {
   openPdf,
@@ -85,7 +85,9 @@ export function embeddedInvoice(attachments: readonly PdfAttachment[]): Embedded
     const i = EINVOICE_FILES.indexOf(a.name.toLowerCase());
     return i < 0 ? EINVOICE_FILES.length : i;
   };
-  const xml = attachments.filter((a) => /\.xml$/i.test(a.name)).sort((a, b) => rank(a) - rank(b));
+  const xml = attachments
+    .filter((a) => /\.xml$/i.test(a.name) && a.content.length <= MAX_XML_CHARS)
+    .sort((a, b) => rank(a) - rank(b));
   for (const a of xml) {
     try {
       const inv = parseEmbeddedInvoice(new TextDecoder().decode(a.content), a.name);

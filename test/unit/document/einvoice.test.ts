@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEmbeddedInvoice } from '../../../src/document/einvoice.js';
+import { MAX_XML_CHARS, parseEmbeddedInvoice } from '../../../src/document/einvoice.js';
 import { defaultIngestOptions, embeddedInvoice, ingestBytes } from '../../../src/document/ingest.js';
 import { ciiXml, EINVOICE, einvoicePdf, zugferd1Xml } from '../../fixtures/einvoice.js';
 
@@ -84,6 +84,14 @@ describe('parseEmbeddedInvoice', () => {
 
   it('refuses XML that is not well-formed (fast-xml-parser alone would read it as far as it goes)', () => {
     expect(() => parseEmbeddedInvoice(ciiXml().slice(0, 2000), 'cut.xml')).toThrow(/not well-formed/);
+  });
+
+  it('refuses a DTD (entity expansion) and oversized XML before parsing', () => {
+    const laughs = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>${ciiXml()
+      .replace(/^<\?xml[^>]*>/, '')
+      .replace('RE-2024-0815', '&b;')}`;
+    expect(() => parseEmbeddedInvoice(laughs, 'dtd.xml')).toThrow(/DTD/);
+    expect(() => parseEmbeddedInvoice(' '.repeat(MAX_XML_CHARS + 1), 'big.xml')).toThrow(/more than/);
   });
 });
 

@@ -55,6 +55,7 @@ const linksOf = (id: string) => {
     export_csv: `${self}/export?format=csv`,
     export_ubl: `${self}/export?format=ubl`,
     deliveries: `${self}/deliveries`,
+    review: `/review/${id}`,
   };
 };
 

@@ -14,6 +14,7 @@ export const links = {
     export_csv: { type: 'string' },
     export_ubl: { type: 'string' },
     deliveries: { type: 'string' },
+    review: { type: 'string', description: 'the review screen, for a browser' },
   },
 } as const;
 

@@ -242,7 +242,9 @@ describe('embedded e-invoices and the review screen', () => {
       });
       // The first answer may be the 401 challenge the browser then answers with the key.
       const image = page.waitForResponse((r) => r.url().endsWith('/pages/1') && r.status() !== 401);
-      const res = await page.goto(`${base}/review/${id}`);
+      const link = (await getJson(`/v1/documents/${id}`)).links.review;
+      expect(link).toBe(`/review/${id}`);
+      const res = await page.goto(`${base}${link}`);
       expect(res?.status()).toBe(200);
       // The page image arrived through the API with the same credentials, and the browser decoded it.
       expect((await image).status()).toBe(200);

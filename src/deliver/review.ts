@@ -58,16 +58,33 @@ export interface ReviewOptions {
   pageSrc?: (n: number) => string;
 }
 
+type AnyField = Pick<InvoiceField, 'confidence' | 'regions'> & { value: unknown };
+
+/** Every value with a region, as [data-field key, label, field]: document fields, then line-item cells. */
+function located(inv: Invoice): [string, string, AnyField][] {
+  const out: [string, string, AnyField][] = [];
+  for (const [name, f] of Object.entries(inv.fields)) if (f) out.push([name, name, f]);
+  inv.line_items.forEach((item, i) => {
+    for (const col of LINE_ITEM_FIELDS) {
+      const f = item[col];
+      if (f) out.push([`item-${i + 1}`, `line ${i + 1} ${col}`, f]);
+    }
+  });
+  return out;
+}
+
 function pageFigures(inv: Invoice, src: (n: number) => string): string {
+  const all = located(inv);
   return inv.document.pages
     .map((p) => {
-      const boxes = Object.entries(inv.fields)
-        .flatMap(([name, f]) =>
-          f ? f.regions.filter((r) => r.page === p.number).map((r) => [name, f, r] as const) : [],
-        )
-        .map(
-          ([name, f, r]) =>
-            `<div class="box ${band(f.confidence)}" data-field="${esc(name)}" style="${boxStyle(r)}" title="${esc(`${name}: ${f.value} (${f.confidence.toFixed(2)})`)}"></div>`,
+      const boxes = all
+        .flatMap(([key, label, f]) =>
+          f.regions
+            .filter((r) => r.page === p.number)
+            .map(
+              (r) =>
+                `<div class="box ${band(f.confidence)}${key.startsWith('item-') ? ' item' : ''}" data-field="${esc(key)}" style="${boxStyle(r)}" title="${esc(`${label}: ${String(f.value)} (${f.confidence.toFixed(2)})`)}"></div>`,
+            ),
         )
         .join('');
       return (
@@ -77,6 +94,24 @@ function pageFigures(inv: Invoice, src: (n: number) => string): string {
       );
     })
     .join('\n');
+}
+
+/** What to look at first: values under 0.9 (the calibrated "right 9 times in 10") and failed or warned checks. */
+export function attention(inv: Invoice): string {
+  const unsure = Object.entries(inv.fields)
+    .flatMap(([name, f]) => (f && f.confidence < 0.9 ? [[name, f.confidence] as const] : []))
+    .sort((a, b) => a[1] - b[1]);
+  const failed = inv.validation.filter((r) => r.status === 'fail').length;
+  const warned = inv.validation.filter((r) => r.status === 'warn').length;
+  if (unsure.length === 0 && failed === 0 && warned === 0)
+    return '<p class="attention ok">Every value has a confidence of 0.9 or more, and every check passed.</p>';
+  const links = unsure
+    .map(([name, c]) => `<a href="#" data-field="${esc(name)}">${esc(name)} ${c.toFixed(2)}</a>`)
+    .join(', ');
+  return (
+    `<p class="attention">${unsure.length} value(s) under 0.9${unsure.length ? `: ${links}` : ''}` +
+    ` · ${failed} check(s) failed · ${warned} warning(s)</p>`
+  );
 }
 
 function checks(v: Invoice['validation']): string {
@@ -93,7 +128,10 @@ function lineItems(items: Invoice['line_items']): string {
   if (items.length === 0) return '<p>none</p>';
   const head = LINE_ITEM_FIELDS.map((c) => `<th>${c}</th>`).join('');
   const rows = items
-    .map((it) => `<tr>${LINE_ITEM_FIELDS.map((c) => `<td>${esc(it[c]?.value ?? '')}</td>`).join('')}</tr>`)
+    .map(
+      (it, i) =>
+        `<tr data-field="item-${i + 1}">${LINE_ITEM_FIELDS.map((c) => `<td>${esc(it[c]?.value ?? '')}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<table class="items"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -107,7 +145,10 @@ main{display:grid;grid-template-columns:minmax(0,1fr) minmax(420px,40%);gap:20px
 .page figcaption{position:absolute;right:6px;bottom:4px;font-size:12px;opacity:.6}
 .box{position:absolute;border:2px solid;border-radius:2px;cursor:pointer;opacity:.75}
 .box.high{border-color:#1a7f37}.box.mid{border-color:#bf8700}.box.low{border-color:#cf222e}
+.box.item{border-width:1px;border-style:dashed;opacity:.5}
 .box.active{opacity:1;background:#0969da33;border-color:#0969da;outline:3px solid #0969da66}
+.attention{margin:0 20px;padding:8px 12px;background:#fff8c5;border-left:4px solid #bf8700}.attention.ok{background:#dafbe1;border-color:#1a7f37}
+.attention a{color:inherit}
 table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:16px}
 th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #e5e7eb;vertical-align:top;overflow-wrap:anywhere}
 th{white-space:nowrap;overflow-wrap:normal}
@@ -127,10 +168,12 @@ document.querySelectorAll('[data-field]').forEach((el) => {
   const f = el.dataset.field;
   el.addEventListener('mouseenter', () => mark(f, true));
   el.addEventListener('mouseleave', () => { if (!el.classList.contains('pinned')) mark(f, false); });
-  el.addEventListener('click', () => {
+  el.addEventListener('click', (e) => {
+    e.preventDefault();
     document.querySelectorAll('.active').forEach((a) => a.classList.remove('active', 'pinned'));
     all(f).forEach((a) => a.classList.add('active', 'pinned'));
-    const other = el.tagName === 'TR' ? document.querySelector('.box[data-field="' + CSS.escape(f) + '"]') : document.querySelector('tr[data-field="' + CSS.escape(f) + '"]');
+    // From a box to its row; from a row or a link above to its box.
+    const other = document.querySelector((el.classList.contains('box') ? 'tr' : '.box') + '[data-field="' + CSS.escape(f) + '"]');
     other?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   });
 });`;
@@ -150,6 +193,7 @@ export function reviewPage(view: DocumentView, opts: ReviewOptions): string {
       inv.document.embedded ? ` · values from the embedded ${esc(inv.document.embedded.file)}` : ''
     } · boxes: <span>green ≥ 0.9</span>, <span>amber ≥ 0.7</span>, <span>red below</span></p>`;
     body =
+      attention(inv) +
       `<main><section class="pages">${pageFigures(inv, src)}</section><aside>` +
       `<h2>Fields</h2><table class="fields"><thead><tr><th>field</th><th>value</th><th>printed</th><th>confidence</th><th>source</th></tr></thead><tbody>${fieldRows(inv.fields)}</tbody></table>` +
       `<h2>Checks</h2>${checks(inv.validation)}<h2>Line items</h2>${lineItems(inv.line_items)}</aside></main>` +

@@ -255,7 +255,7 @@ describe('embedded e-invoices and the review screen', () => {
             .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
         )
         .toBeGreaterThan(0);
-      const rows = page.locator('tr[data-field]');
+      const rows = page.locator('table.fields tr[data-field]');
       expect(await rows.count()).toBe(Object.keys(result.fields).length);
       const row = page.locator('tr[data-field="invoice_number"]');
       expect(await row.locator('.value').textContent()).toBe('RE-2024-0815');
@@ -278,6 +278,7 @@ describe('embedded e-invoices and the review screen', () => {
         'active',
       );
       expect(await page.locator('.checks .pass code', { hasText: 'INVEX-EMBEDDED-INVOICE' }).count()).toBe(1);
+      expect(await page.locator('p.attention').count()).toBe(1);
       expect(errors, errors.join('\n')).toEqual([]);
     } finally {
       await browser.close();

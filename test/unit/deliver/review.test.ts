@@ -70,6 +70,29 @@ describe('review page', () => {
     expect(html).toContain('<script nonce="n0nce">');
   });
 
+  it('lists what needs a look first: values under 0.9 and checks that failed or warned', () => {
+    const html = reviewPage(view({ result }), { nonce: 'n' });
+    expect(html).toContain(
+      '1 value(s) under 0.9: <a href="#" data-field="total_amount">total_amount 0.62</a> · 1 check(s) failed · 0 warning(s)',
+    );
+    const clean = { ...result, fields: { supplier_name: result.fields.supplier_name }, validation: [] };
+    expect(reviewPage(view({ result: clean }), { nonce: 'n' })).toContain('every check passed');
+  });
+
+  it('draws line-item cells that have regions, linked to their row', () => {
+    const withItem = {
+      ...result,
+      line_items: [
+        { amount: { value: '12.00', confidence: 0.97, regions: [{ page: 1, bbox: [0.7, 0.5, 0.8, 0.52] }] } },
+      ],
+    } as Invoice;
+    const html = reviewPage(view({ result: withItem }), { nonce: 'n' });
+    expect(html).toContain(
+      '<div class="box high item" data-field="item-1" style="left:70.00%;top:50.00%;width:10.00%;height:2.00%"',
+    );
+    expect(html).toContain('<tr data-field="item-1">');
+  });
+
   it('shows progress while the document is read, and the error when it failed', () => {
     const busy = reviewPage(view({ status: 'processing', progress: { pages_done: 1, pages_total: 3 } }), {
       nonce: 'n',

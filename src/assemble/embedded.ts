@@ -6,19 +6,20 @@
  * a look.
  */
 import { Decimal } from 'decimal.js';
+import { amountsEqual, fieldKind, normalizeText, valuesEqual } from '../corpus/normalize-text.js';
 import type { EmbeddedInvoice, EmbeddedLineItem } from '../document/einvoice.js';
 import type { DocumentField } from '../ner/labels.js';
 import type { DocumentWords, Word } from '../types.js';
 import type { Assembled } from './assemble.js';
+import { AMOUNT_FIELDS } from './candidates.js';
 import { amountReadings } from './normalize/amount.js';
 import { dateReadings } from './normalize/date.js';
+import { eq } from './reconcile.js';
 import { regionsOf } from './regions.js';
 import type { InvoiceField, Region } from './schema.js';
 
 type Rule = Assembled['validation'][number];
 
-const AMOUNTS = new Set<string>(['subtotal_amount', 'tax_amount', 'total_amount', 'amount_due']);
-const DATES = new Set<string>(['issue_date', 'due_date', 'delivery_date']);
 /**
  * Fields whose page reading is compared with the XML: money, dates and identifiers, where a difference means the
  * rendering disagrees with its invoice. Names, addresses and terms are printed in other words or split over
@@ -26,8 +27,10 @@ const DATES = new Set<string>(['issue_date', 'due_date', 'delivery_date']);
  * says more about the reading than about the document.
  */
 const COMPARED = new Set<string>([
-  ...AMOUNTS,
-  ...DATES,
+  ...AMOUNT_FIELDS,
+  'issue_date',
+  'due_date',
+  'delivery_date',
   'invoice_number',
   'currency',
   'iban',
@@ -37,27 +40,6 @@ const COMPARED = new Set<string>([
 ]);
 /** Longest run of words a printed text value is looked for in (addresses span a few lines). */
 const MAX_RUN = 40;
-
-const key = (s: string) =>
-  s
-    .normalize('NFKC')
-    .toUpperCase()
-    .replace(/[^0-9A-Z]/g, '');
-
-function sameAmount(a: string, b: string): boolean {
-  try {
-    return new Decimal(a).eq(new Decimal(b));
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the page's value is the XML's, compared as EVAL.md compares: amounts by value, text by letters. */
-export function sameValue(field: string, page: string, xml: string): boolean {
-  if (AMOUNTS.has(field)) return sameAmount(page, xml);
-  if (DATES.has(field) || field === 'currency' || field === 'document_type') return page === xml;
-  return key(page) === key(xml);
-}
 
 interface Found {
   raw: string;
@@ -70,14 +52,15 @@ function found(page: number, words: readonly Word[]): Found {
 
 /** Where the page prints the value: the last amount of equal value (totals sit low), else the first match. */
 export function printedAt(doc: DocumentWords, field: string, value: string): Found | undefined {
-  if (AMOUNTS.has(field)) {
+  const kind = fieldKind(field);
+  if (kind === 'amount') {
     let last: Found | undefined;
     for (const p of doc.pages)
       for (const w of p.words)
-        if (amountReadings(w.text).some((r) => sameAmount(r, value))) last = found(p.number, [w]);
+        if (amountReadings(w.text).some((r) => amountsEqual(r, value))) last = found(p.number, [w]);
     return last;
   }
-  if (DATES.has(field)) {
+  if (kind === 'date') {
     // A date is one to three words ("03.11.2017", "3. November 2017"): the shortest run that reads as it.
     for (let n = 1; n <= 3; n++)
       for (const p of doc.pages)
@@ -87,15 +70,15 @@ export function printedAt(doc: DocumentWords, field: string, value: string): Fou
         }
     return undefined;
   }
-  const want = key(value);
+  const want = normalizeText(value);
   if (want === '') return undefined;
   for (const p of doc.pages) {
     const ws = p.words;
     for (let i = 0; i < ws.length; i++) {
-      if (key((ws[i] as Word).text) === '') continue; // a run starts at a word with letters or digits
+      if (normalizeText((ws[i] as Word).text) === '') continue; // a run starts at a word with letters or digits
       let text = '';
       for (let j = i; j < Math.min(ws.length, i + MAX_RUN); j++) {
-        text += key((ws[j] as Word).text);
+        text += normalizeText((ws[j] as Word).text);
         if (!want.startsWith(text)) break;
         if (text === want) return found(p.number, ws.slice(i, j + 1));
       }
@@ -110,7 +93,7 @@ function embeddedField(
   value: string,
   page: InvoiceField | undefined,
 ): InvoiceField {
-  const agrees = page !== undefined && sameValue(name, page.value, value);
+  const agrees = page !== undefined && valuesEqual(name, page.value, value);
   const at = agrees ? { raw: page.raw, regions: page.regions } : printedAt(doc, name, value);
   const out: InvoiceField = { value, confidence: 1, regions: at?.regions ?? [], source: 'embedded' };
   if (at?.raw !== undefined) out.raw = at.raw;
@@ -129,7 +112,7 @@ function arithmetic(e: EmbeddedInvoice): Rule[] {
   const { subtotal_amount: s, tax_amount: t, total_amount: g, amount_due: d } = e.fields;
   const rules: Rule[] = [];
   if (s && t && g) {
-    const ok = new Decimal(s).plus(t).minus(g).abs().lte('0.01');
+    const ok = eq(g, new Decimal(s).plus(t));
     rules.push({
       rule: 'BR-CO-15',
       status: ok ? 'pass' : 'fail',
@@ -139,7 +122,7 @@ function arithmetic(e: EmbeddedInvoice): Rule[] {
   }
   if (g && d) {
     const paid = new Decimal(e.prepaid ?? '0');
-    const ok = new Decimal(g).minus(paid).minus(d).abs().lte('0.01');
+    const ok = eq(d, new Decimal(g).minus(paid));
     rules.push({
       rule: 'INVEX-AMOUNT-DUE',
       status: ok ? 'pass' : 'fail',
@@ -158,7 +141,7 @@ export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentW
   for (const [name, value] of Object.entries(e.fields) as [DocumentField, string][]) {
     const seen = fields[name];
     fields[name] = embeddedField(doc, name, value, seen);
-    if (seen && COMPARED.has(name) && !sameValue(name, seen.value, value))
+    if (seen && COMPARED.has(name) && !valuesEqual(name, seen.value, value))
       differs.push({
         rule: 'INVEX-EMBEDDED-DIFFERS',
         status: 'warn',

@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { type Job, type Processor, UnrecoverableError } from 'bullmq';
-import { getJson, type Store } from '../src/deliver/store.js';
+import type { Store } from '../src/deliver/store.js';
 import { attemptDelivery, redactUrl } from '../src/deliver/webhook.js';
 import type { ErrorInfo } from '../src/errors.js';
-import { type DocumentMeta, docKeys, readMeta, updateMeta } from '../src/queue/document-meta.js';
+import { type DocumentMeta, readMeta, readResult, updateMeta } from '../src/queue/document-meta.js';
 import { parseFailedReason } from '../src/queue/failure.js';
 import type { DocumentJobData } from '../src/queue/names.js';
 import type { QueueRuntime } from '../src/queue/runtime.js';
@@ -22,6 +22,8 @@ export interface WebhookSettings {
 }
 
 interface DeliverJobData extends DocumentJobData {
+  /** Set on the jobs that post a review correction; the document's first delivery reports done or failed. */
+  event?: 'document.corrected';
   /** Fixed at the first attempt: the 24 h window and the receiver's dedup id. */
   firstAttemptAt?: number;
   deliveryId?: string;
@@ -105,12 +107,12 @@ export function deliverProcessor(
     const deliveryId = job.data.deliveryId ?? deliveryIdOf(job);
     const done = meta.status === 'done';
     const payload = done
-      ? await getJson(store, docKeys(hex).result)
+      ? await readResult(store, hex)
       : { error: meta.error ?? { code: 'INVEX_E_INTERNAL', message: 'unknown failure' } };
     const { result, retryInMs } = await attemptDelivery({
       store,
       url,
-      event: done ? 'document.done' : 'document.failed',
+      event: job.data.event ?? (done ? 'document.done' : 'document.failed'),
       id: meta.id,
       payload,
       secret: webhook.secret,

@@ -12,15 +12,15 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Invoice } from '../assemble/schema.js';
 import { invoicesToCsv } from '../deliver/export-csv.js';
 import { invoiceToUbl } from '../deliver/export-ubl.js';
 import { renderPageImage } from '../deliver/page-image.js';
 import { reviewPage } from '../deliver/review.js';
-import { getJson, type Store } from '../deliver/store.js';
+import type { Store } from '../deliver/store.js';
 import { checkCallbackUrl, readDeliveries } from '../deliver/webhook.js';
 import { InvexError } from '../errors.js';
-import { docKeys, readMeta } from '../queue/document-meta.js';
+import { correctDocument } from '../queue/corrections.js';
+import { docKeys, readMeta, readResult } from '../queue/document-meta.js';
 import { documentHex, documentIdOf } from '../queue/names.js';
 import type { QueueRuntime } from '../queue/runtime.js';
 import { documentStatus, listDocuments } from '../queue/status.js';
@@ -282,10 +282,48 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .type('text/html; charset=utf-8')
         .header(
           'Content-Security-Policy',
-          `default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+          `default-src 'none'; img-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         )
         .header('Cache-Control', 'no-store')
-        .send(reviewPage(view, { nonce }));
+        .send(reviewPage(view, { nonce, editable: true }));
+    },
+  );
+
+  const correctionSchema = {
+    summary:
+      'Corrects or removes field values (review); the result then reads with them, and the webhook gets document.corrected',
+    params: { type: 'object', properties: { id: S.idParam } },
+    body: {
+      type: 'object',
+      required: ['fields'],
+      properties: {
+        fields: {
+          type: 'object',
+          description: "field name → value in the field's format (docs/output.md), or null to remove it",
+          additionalProperties: { type: ['string', 'null'] },
+        },
+      },
+    },
+    response: { 200: S.documentView, ...S.errors(400, 401, 404, 409, 503) },
+  };
+  const correct = async (req: FastifyRequest<{ Params: { id: string } }>) => {
+    await needRedis();
+    const hex = documentHex(req.params.id);
+    await correctDocument(rt, store, hex, req.body);
+    const view = await documentStatus(rt, store, hex);
+    if (!view) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
+    return { ...view, links: linksOf(view.id) };
+  };
+  app.patch<{ Params: { id: string } }>('/v1/documents/:id/fields', { schema: correctionSchema }, correct);
+  // The review screen's own door (HTTP Basic, which browsers send by themselves): a custom header, which a
+  // form or a cross-site page cannot set without a CORS preflight this API never grants, keeps out CSRF.
+  app.patch<{ Params: { id: string } }>(
+    '/review/:id/fields',
+    { schema: { ...correctionSchema, hide: true } },
+    async (req) => {
+      if (req.headers['x-invex-review'] !== '1')
+        throw new InvexError('INVEX_E_USAGE', 'the review screen sends X-Invex-Review: 1');
+      return correct(req);
     },
   );
 
@@ -369,7 +407,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (req, reply) => {
       const { hex, meta } = await knownDocument(req);
       const q = req.query as { format: 'csv' | 'ubl'; lines?: string };
-      const invoice = meta.status === 'done' ? await getJson<Invoice>(store, docKeys(hex).result) : undefined;
+      const invoice = meta.status === 'done' ? await readResult(store, hex) : undefined;
       if (!invoice) {
         throw new InvexError(
           'INVEX_E_NOT_READY',

@@ -98,7 +98,7 @@ function candidateRules(c: Candidate): Rule[] {
   return rules;
 }
 
-function datesRule(fields: Assembled['fields']): Rule | undefined {
+export function datesRule(fields: Assembled['fields']): Rule | undefined {
   const issue = fields.issue_date?.value;
   const due = fields.due_date?.value;
   if (!issue || !due) return undefined;

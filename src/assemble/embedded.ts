@@ -5,7 +5,6 @@
  * identifier the page reads differently is reported, since a rendering that disagrees with its invoice is worth
  * a look.
  */
-import { Decimal } from 'decimal.js';
 import { amountsEqual, fieldKind, normalizeText, valuesEqual } from '../corpus/normalize-text.js';
 import type { EmbeddedInvoice, EmbeddedLineItem } from '../document/einvoice.js';
 import type { DocumentField } from '../ner/labels.js';
@@ -14,7 +13,7 @@ import type { Assembled } from './assemble.js';
 import { AMOUNT_FIELDS } from './candidates.js';
 import { amountReadings } from './normalize/amount.js';
 import { dateReadings } from './normalize/date.js';
-import { eq } from './reconcile.js';
+import { totalsChecks } from './reconcile.js';
 import { regionsOf } from './regions.js';
 import type { InvoiceField, Region } from './schema.js';
 
@@ -107,32 +106,6 @@ function lineItem(item: EmbeddedLineItem): Assembled['line_items'][number] {
   return out;
 }
 
-/** The XML's own arithmetic (EN 16931 BR-CO-15 and the amount due), as the page's rules would report it. */
-function arithmetic(e: EmbeddedInvoice): Rule[] {
-  const { subtotal_amount: s, tax_amount: t, total_amount: g, amount_due: d } = e.fields;
-  const rules: Rule[] = [];
-  if (s && t && g) {
-    const ok = eq(g, new Decimal(s).plus(t));
-    rules.push({
-      rule: 'BR-CO-15',
-      status: ok ? 'pass' : 'fail',
-      message: `subtotal ${s} + tax ${t} ${ok ? '=' : '≠'} total ${g}`,
-      fields: ['subtotal_amount', 'tax_amount', 'total_amount'],
-    });
-  }
-  if (g && d) {
-    const paid = new Decimal(e.prepaid ?? '0');
-    const ok = eq(d, new Decimal(g).minus(paid));
-    rules.push({
-      rule: 'INVEX-AMOUNT-DUE',
-      status: ok ? 'pass' : 'fail',
-      message: `total ${g} − prepaid ${paid.toFixed()} ${ok ? '=' : '≠'} amount due ${d}`,
-      fields: ['total_amount', 'amount_due'],
-    });
-  }
-  return rules;
-}
-
 /** The page's assembly with the embedded e-invoice's values put first. */
 export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentWords): Assembled {
   // Field values are strings of each field's format; the XML parser produced them in those formats.
@@ -162,7 +135,7 @@ export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentW
         status: 'pass',
         message: `values from the e-invoice embedded as ${e.file} (${e.format === 'cii' ? 'UN/CEFACT CII' : 'ZUGFeRD 1.0'}${e.profile ? `, ${e.profile}` : ''}); the page fills in only what it lacks`,
       },
-      ...arithmetic(e),
+      ...totalsChecks(e.fields, e.prepaid),
       ...differs,
       ...kept,
     ],

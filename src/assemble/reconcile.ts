@@ -26,6 +26,38 @@ type TotalField = (typeof TOTALS)[number];
 const TOLERANCE = new Decimal('0.01');
 export const eq = (a: string, b: Decimal) => new Decimal(a).minus(b).abs().lte(TOLERANCE);
 
+/**
+ * BR-CO-15 (subtotal + tax = total) and the amount due (total − prepaid) checked on final values: those of an
+ * embedded e-invoice, or of a reviewed result.
+ */
+export function totalsChecks(
+  v: { [K in TotalField]?: string | undefined },
+  prepaid?: string,
+): (Rule & { fields: string[] })[] {
+  const { subtotal_amount: s, tax_amount: t, total_amount: g, amount_due: d } = v;
+  const rules: (Rule & { fields: string[] })[] = [];
+  if (s && t && g) {
+    const ok = eq(g, new Decimal(s).plus(t));
+    rules.push({
+      rule: 'BR-CO-15',
+      status: ok ? 'pass' : 'fail',
+      message: `subtotal ${s} + tax ${t} ${ok ? '=' : '≠'} total ${g}`,
+      fields: ['subtotal_amount', 'tax_amount', 'total_amount'],
+    });
+  }
+  if (g && d) {
+    const paid = new Decimal(prepaid ?? '0');
+    const ok = eq(d, new Decimal(g).minus(paid));
+    rules.push({
+      rule: 'INVEX-AMOUNT-DUE',
+      status: ok ? 'pass' : 'fail',
+      message: `total ${g} − prepaid ${paid.toFixed()} ${ok ? '=' : '≠'} amount due ${d}`,
+      fields: ['total_amount', 'amount_due'],
+    });
+  }
+  return rules;
+}
+
 /** Top-k distinct values per field, best first. */
 export function topCandidates(cands: readonly Candidate[], k = 3): Candidate[] {
   const best = new Map<string, Candidate>();

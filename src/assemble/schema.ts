@@ -31,10 +31,10 @@ function field<T extends z.ZodString | z.ZodEnum>(id: string, value: T) {
       regions: z.array(region),
       derived: z.boolean().optional().describe('computed from other fields (no region)'),
       source: z
-        .literal('embedded')
+        .enum(['embedded', 'reviewed'])
         .optional()
         .describe(
-          'taken from the e-invoice XML the PDF carries (ZUGFeRD, Factur-X, XRechnung); absent: read off the page',
+          'embedded: taken from the e-invoice XML the PDF carries (ZUGFeRD, Factur-X, XRechnung); reviewed: set by a person on the review screen or PATCH /v1/documents/:id/fields; absent: read off the page',
         ),
     })
     .strict()
@@ -49,6 +49,11 @@ const decimal = field(
 );
 
 /** The value format of each document field (DESIGN §2 "Value formats"). */
+/** The schema of one document field's value (its format), for checking values a person enters. */
+export function fieldValueSchema(name: DocumentField): z.ZodType<string> {
+  return FIELD_FORMATS[name].shape.value as z.ZodType<string>;
+}
+
 const FIELD_FORMATS: Record<DocumentField, ReturnType<typeof field>> = {
   invoice_number: text,
   document_type: field('DocumentTypeField', z.enum(['invoice', 'credit_note', 'receipt'])),

@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Invoice } from '../assemble/schema.js';
 import { config } from '../config.js';
 import { guardCell } from '../deliver/export-csv.js';
-import { createLocalStore, getJson, type Store } from '../deliver/store.js';
+import { createLocalStore, type Store } from '../deliver/store.js';
 import { type ErrorInfo, InvexError } from '../errors.js';
 import { closePipeline, extractFile } from '../pipeline.js';
 import type { QueueRuntime } from '../queue/runtime.js';
@@ -96,7 +96,7 @@ function rowOf(file: string, output: string, invoice?: Invoice, error?: ErrorInf
 
 /** Through the queue: submit, then wait for the document's status to settle. */
 async function queueWorker(rt: QueueRuntime, store: Store) {
-  const { docKeys, readMeta } = await import('../queue/document-meta.js');
+  const { readMeta, readResult } = await import('../queue/document-meta.js');
   const { documentHex } = await import('../queue/names.js');
   const { admitDocument, submitDocument } = await import('../queue/submit.js');
   const c = config();
@@ -112,7 +112,7 @@ async function queueWorker(rt: QueueRuntime, store: Store) {
         throw new InvexError(m.error?.code ?? 'INVEX_E_INTERNAL', m.error?.message ?? 'failed');
       }
       if (m.status === 'done') {
-        const invoice = await getJson<Invoice>(store, docKeys(hex).result);
+        const invoice = await readResult(store, hex);
         if (!invoice) throw new InvexError('INVEX_E_INTERNAL', `${meta.id} is done but has no result`);
         return { ...invoice, file: path };
       }

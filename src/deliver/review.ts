@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { type Invoice, type InvoiceField, LINE_ITEM_FIELDS, type Region } from '../assemble/schema.js';
+import { DOCUMENT_FIELDS } from '../ner/labels.js';
 import type { DocumentView } from '../queue/status.js';
 import { type PageImageLimits, renderPageImage } from './page-image.js';
 
@@ -34,26 +35,52 @@ export function boxStyle(r: Region): string {
   return `left:${pct(x0)};top:${pct(y0)};width:${pct(Math.max(0, x1 - x0))};height:${pct(Math.max(0, y1 - y0))}`;
 }
 
-function sourceOf(f: Pick<InvoiceField, 'source' | 'derived'>): string {
-  return f.source === 'embedded' ? 'e-invoice XML' : f.derived ? 'derived' : 'page';
+function sourceLabel(f: Pick<InvoiceField, 'source' | 'derived'>): string {
+  return f.source === 'embedded'
+    ? 'e-invoice XML'
+    : f.source === 'reviewed'
+      ? 'reviewed'
+      : f.derived
+        ? 'derived'
+        : 'page';
 }
 
-function fieldRows(fields: Invoice['fields']): string {
+function fieldRows(fields: Invoice['fields'], editable: boolean): string {
   return Object.entries(fields)
     .flatMap(([name, f]) => (f ? [[name, f] as const] : []))
-    .map(
-      ([name, f]) =>
+    .map(([name, f]) => {
+      const value = esc(String(f.value));
+      const cell = editable
+        ? `<input class="edit" aria-label="${esc(name)}" data-name="${esc(name)}" data-orig="${value}" value="${value}">`
+        : value;
+      return (
         `<tr data-field="${esc(name)}" class="${band(f.confidence)}" tabindex="0"><th scope="row">${esc(name)}</th>` +
-        `<td class="value">${esc(String(f.value))}</td><td class="raw">${esc(f.raw ?? '')}</td>` +
+        `<td class="value">${cell}</td><td class="raw">${esc(f.raw ?? '')}</td>` +
         `<td class="conf"><meter min="0" max="1" low="0.7" high="0.9" optimum="1" value="${f.confidence}"></meter> ${f.confidence.toFixed(2)}</td>` +
-        `<td class="source">${sourceOf(f)}${f.regions.length === 0 ? ' · no region' : ''}</td></tr>`,
-    )
+        `<td class="source">${sourceLabel(f)}${f.regions.length === 0 ? ' · no region' : ''}</td></tr>`
+      );
+    })
     .join('\n');
+}
+
+/** The editing controls: a row to add a value the result lacks, and the save button. */
+function editControls(fields: Invoice['fields']): string {
+  const missing = DOCUMENT_FIELDS.filter((f) => !fields[f]);
+  const options = missing.map((f) => `<option>${f}</option>`).join('');
+  return (
+    `<p class="edit-help">Change a value and save; empty a value to remove it. Values in the output's formats: ` +
+    `dates YYYY-MM-DD, amounts 1234.50, currency EUR.</p>` +
+    `<p class="add"><select id="add-name" aria-label="field to add"><option value="">add a field…</option>${options}</select> ` +
+    `<input id="add-value" aria-label="value to add"> <button id="save" type="button">Save corrections</button> ` +
+    `<span id="save-status" role="status"></span></p>`
+  );
 }
 
 export interface ReviewOptions {
   /** Lets the page's one script run under a Content-Security-Policy. */
   nonce: string;
+  /** Offer editing (the service: PATCH /review/:id/fields); not in a file written by the CLI. */
+  editable?: boolean;
   /** Where page n's image comes from; default the service's `/review/:id/pages/:n`. */
   pageSrc?: (n: number) => string;
 }
@@ -158,7 +185,9 @@ tr.high th{border-left:4px solid #1a7f37}tr.mid th{border-left:4px solid #bf8700
 .raw{color:#57606a}.conf meter{width:60px}
 .checks{padding:0;list-style:none}.checks li{padding:3px 6px;margin:2px 0;background:#fff}
 .checks .fail{border-left:4px solid #cf222e}.checks .warn{border-left:4px solid #bf8700}.checks .pass{border-left:4px solid #1a7f37}
-h2{font-size:15px;margin:16px 0 6px}`;
+h2{font-size:15px;margin:16px 0 6px}
+input.edit{width:100%;box-sizing:border-box;font:inherit;border:1px solid #d0d7de;padding:2px 4px}
+.edit-help{font-size:12px;color:#57606a}#save-status{margin-left:8px}`;
 
 // Links every element that names a field (boxes, table rows) both ways.
 const SCRIPT = `
@@ -176,6 +205,25 @@ document.querySelectorAll('[data-field]').forEach((el) => {
     const other = document.querySelector((el.classList.contains('box') ? 'tr' : '.box') + '[data-field="' + CSS.escape(f) + '"]');
     other?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   });
+});
+// Editing (service only): changed inputs, emptied ones as null, and the added field, in one PATCH.
+document.querySelector('#save')?.addEventListener('click', async () => {
+  const fields = {};
+  document.querySelectorAll('input.edit').forEach((i) => {
+    if (i.value !== i.dataset.orig) fields[i.dataset.name] = i.value.trim() === '' ? null : i.value.trim();
+  });
+  const add = document.querySelector('#add-name').value;
+  if (add && document.querySelector('#add-value').value.trim()) fields[add] = document.querySelector('#add-value').value.trim();
+  const status = document.querySelector('#save-status');
+  if (Object.keys(fields).length === 0) { status.textContent = 'nothing changed'; return; }
+  status.textContent = 'saving…';
+  const r = await fetch(location.pathname + '/fields', {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', 'x-invex-review': '1' },
+    body: JSON.stringify({ fields }),
+  });
+  if (r.ok) location.reload();
+  else status.textContent = ((await r.json().catch(() => ({}))).error?.message) ?? ('HTTP ' + r.status);
 });`;
 
 /** The whole review page of a document in any state. */
@@ -195,7 +243,8 @@ export function reviewPage(view: DocumentView, opts: ReviewOptions): string {
     body =
       attention(inv) +
       `<main><section class="pages">${pageFigures(inv, src)}</section><aside>` +
-      `<h2>Fields</h2><table class="fields"><thead><tr><th>field</th><th>value</th><th>printed</th><th>confidence</th><th>source</th></tr></thead><tbody>${fieldRows(inv.fields)}</tbody></table>` +
+      `<h2>Fields</h2><table class="fields"><thead><tr><th>field</th><th>value</th><th>printed</th><th>confidence</th><th>source</th></tr></thead><tbody>${fieldRows(inv.fields, opts.editable === true)}</tbody></table>` +
+      (opts.editable ? editControls(inv.fields) : '') +
       `<h2>Checks</h2>${checks(inv.validation)}<h2>Line items</h2>${lineItems(inv.line_items)}</aside></main>` +
       `<script nonce="${nonce}">${SCRIPT}</script>`;
   } else if (view.status === 'failed') {

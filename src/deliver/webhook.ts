@@ -12,7 +12,7 @@ import ipaddr from 'ipaddr.js';
 import { type ErrorCode, InvexError } from '../errors.js';
 import { documentKeys, getJson, putJson, type Store } from './store.js';
 
-export type WebhookEvent = 'document.done' | 'document.failed';
+export type WebhookEvent = 'document.done' | 'document.failed' | 'document.corrected';
 
 export const SIGNATURE_HEADER = 'Invex-Signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;

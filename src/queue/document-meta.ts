@@ -3,6 +3,8 @@
  * hand over to each other (`work/`, removed once the result is written).
  */
 
+import { applyCorrections, type Correction } from '../assemble/corrections.js';
+import type { Invoice } from '../assemble/schema.js';
 import { documentKeys, getJson, putJson, type Store } from '../deliver/store.js';
 import type { EmbeddedInvoice } from '../document/einvoice.js';
 import type { ErrorInfo } from '../errors.js';
@@ -27,6 +29,8 @@ export interface DocumentMeta {
   /** Known at upload for PDFs, after ingest for images. */
   pages_total?: number;
   error?: ErrorInfo;
+  /** Review correction requests so far; each has its deliver job (correctionJobId). */
+  corrections?: number;
 }
 
 /** Keys of one document: the store's layout plus the hand-over files between stages. */
@@ -42,7 +46,33 @@ export function docKeys(hex: string) {
     raster: (n: number) => `${work}raster-${n}.gray`,
     /** A page as OCR left it (types.ts Page). */
     ocr: (n: number) => `${work}ocr-${n}.json`,
+    /** The review corrections, a log applied on every read of the result (src/assemble/corrections.ts). */
+    corrections: `documents/${hex}/corrections.json`,
   };
+}
+
+/** The result as served: the extraction's own, with the review corrections applied. */
+export async function readResult(store: Store, hex: string): Promise<Invoice | undefined> {
+  const keys = docKeys(hex);
+  const result = await getJson<Invoice>(store, keys.result);
+  if (!result) return undefined;
+  const log = await getJson<CorrectionLog>(store, keys.corrections);
+  return log ? applyCorrections(result, log.corrections) : result;
+}
+
+export interface CorrectionLog {
+  corrections: Correction[];
+}
+
+/** Appends to the document's correction log (the API serialises the calls for one document). */
+export async function appendCorrections(
+  store: Store,
+  hex: string,
+  entries: readonly Correction[],
+): Promise<void> {
+  const key = docKeys(hex).corrections;
+  const log = (await getJson<CorrectionLog>(store, key)) ?? { corrections: [] };
+  await putJson(store, key, { corrections: [...log.corrections, ...entries] });
 }
 
 /** What ingest stores: every page, rasters by reference. */

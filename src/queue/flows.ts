@@ -4,7 +4,14 @@
  * deliver runs once assemble is done or has failed (ignoreDependencyOnFailure), to report either outcome.
  * Re-adding a flow with the same ids is a no-op in BullMQ, so a retried ingest cannot duplicate pages.
  */
-import { type DocumentJobData, documentJobId, type PageJobData, pageJobId, QUEUE_NAMES } from './names.js';
+import {
+  correctionJobId,
+  type DocumentJobData,
+  documentJobId,
+  type PageJobData,
+  pageJobId,
+  QUEUE_NAMES,
+} from './names.js';
 import type { QueueRuntime } from './runtime.js';
 import { deliverJobOptions, stageJobOptions } from './settings.js';
 
@@ -57,12 +64,19 @@ export async function addPagesFlow(
  * Removes every job of a document (deliver and its whole tree, and any orphan left by retention).
  * Returns false when one of them is active (locked by a worker): try again once it is done.
  */
-export async function removeDocumentJobs(rt: QueueRuntime, hex: string, pages = 0): Promise<boolean> {
+export async function removeDocumentJobs(
+  rt: QueueRuntime,
+  hex: string,
+  pages = 0,
+  corrections = 0,
+): Promise<boolean> {
   const id = documentJobId(hex);
+  const corrected = Array.from({ length: corrections }, (_, i) => correctionJobId(hex, i + 1));
   // One round trip answers the usual case at upload, a document never seen: no job to remove.
   const keys = [
     ...(['deliver', 'assemble', 'ingest'] as const).map((s) => rt.queues[s].toKey(id)),
     ...Array.from({ length: pages }, (_, i) => rt.queues.ocr.toKey(pageJobId(hex, i + 1))),
+    ...corrected.map((c) => rt.queues.deliver.toKey(c)),
   ];
   if ((await rt.redis.exists(...keys)) === 0) return true;
   let ok = true;
@@ -75,5 +89,6 @@ export async function removeDocumentJobs(rt: QueueRuntime, hex: string, pages = 
   await removeOne('assemble', id);
   await removeOne('ingest', id);
   for (let n = 1; n <= pages; n++) await removeOne('ocr', pageJobId(hex, n));
+  for (const c of corrected) await removeOne('deliver', c);
   return ok;
 }

@@ -31,6 +31,8 @@ export const documentJobId = (hex: string): string => hex;
 
 /** One OCR job per raster page. */
 export const pageJobId = (hex: string, page: number): string => `${hex}-p${page}`;
+/** The deliver job that posts a document's n-th review correction (`document.corrected`). */
+export const correctionJobId = (hex: string, n: number): string => `${hex}-c${n}`;
 
 /** Job data: ids only, never bytes (the store holds them). */
 export interface DocumentJobData {

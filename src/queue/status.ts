@@ -1,8 +1,8 @@
 /** A document's status for the API: meta.json (the status) plus queue progress (OCR pages done). */
 import type { Invoice } from '../assemble/schema.js';
-import { getJson, type Store } from '../deliver/store.js';
+import type { Store } from '../deliver/store.js';
 import type { ErrorInfo } from '../errors.js';
-import { type DocumentMeta, type DocumentStatus, docKeys, readMeta } from './document-meta.js';
+import { type DocumentMeta, type DocumentStatus, readMeta, readResult } from './document-meta.js';
 import { documentJobId } from './names.js';
 import type { QueueRuntime } from './runtime.js';
 
@@ -57,7 +57,7 @@ export async function documentStatus(
   if (!meta) return undefined;
   const view = viewOf(meta, await pagesDone(rt, hex, meta));
   if (meta.status === 'done') {
-    const result = await getJson<Invoice>(store, docKeys(hex).result);
+    const result = await readResult(store, hex);
     if (result) view.result = result;
   }
   return view;

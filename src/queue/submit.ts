@@ -83,7 +83,7 @@ export async function submitDocument(rt: QueueRuntime, store: Store, sub: Submis
 
   // Jobs left from an earlier life of this document (retained after DELETE or a failure) would swallow
   // the new flow as a duplicate.
-  if (!(await removeDocumentJobs(rt, hex, existing?.pages_total ?? 0))) {
+  if (!(await removeDocumentJobs(rt, hex, existing?.pages_total ?? 0, existing?.corrections ?? 0))) {
     throw new InvexError(
       'INVEX_E_UNAVAILABLE',
       `document ${id} is still being processed or removed; retry shortly`,
@@ -116,7 +116,7 @@ export async function submitDocument(rt: QueueRuntime, store: Store, sub: Submis
 export async function deleteDocument(rt: QueueRuntime, store: Store, hex: string): Promise<boolean> {
   const meta = await readMeta(store, hex);
   // Jobs still running find their document gone and stop quietly; a later upload re-creates the jobs.
-  await removeDocumentJobs(rt, hex, meta?.pages_total ?? 0);
+  await removeDocumentJobs(rt, hex, meta?.pages_total ?? 0, meta?.corrections ?? 0);
   const removed = await store.delete(docKeys(hex).prefix);
   const unindexed = await rt.redis.zrem(rt.indexKey, hex);
   return meta !== undefined || removed > 0 || unindexed > 0;

@@ -209,9 +209,10 @@ describe('upload → webhook', () => {
 describe('embedded e-invoices and the review screen', () => {
   let id: string;
   it('takes the values of a Factur-X PDF from its XML through the queue, as in-process', async () => {
-    const up = await upload([
-      { name: 'facturx.pdf', bytes: await einvoicePdf([{ name: 'factur-x.xml', xml: ciiXml() }]) },
-    ]);
+    const up = await upload(
+      [{ name: 'facturx.pdf', bytes: await einvoicePdf([{ name: 'factur-x.xml', xml: ciiXml() }]) }],
+      { callback_url: receiver.url },
+    );
     id = up.body[0]?.id as string;
     const status = await finished(id, 60_000, 'the e-invoice to finish');
     expect(status.status).toBe('done');
@@ -258,7 +259,7 @@ describe('embedded e-invoices and the review screen', () => {
       const rows = page.locator('table.fields tr[data-field]');
       expect(await rows.count()).toBe(Object.keys(result.fields).length);
       const row = page.locator('tr[data-field="invoice_number"]');
-      expect(await row.locator('.value').textContent()).toBe('RE-2024-0815');
+      expect(await row.locator('input.edit').inputValue()).toBe('RE-2024-0815');
       // The box sits where the result's region says, over the rendered page.
       const figure = await page.locator('figure.page').boundingBox();
       const box = await page.locator('.box[data-field="invoice_number"]').boundingBox();
@@ -283,6 +284,83 @@ describe('embedded e-invoices and the review screen', () => {
     } finally {
       await browser.close();
     }
+  });
+
+  it('takes corrections on the review screen and by PATCH, and posts each as document.corrected', async () => {
+    const hex = id.replace('sha256:', '');
+    const patch = (path: string, body: unknown, headers: Record<string, string> = auth) =>
+      fetch(`${base}${path}`, {
+        method: 'PATCH',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await patch(`/v1/documents/${id}/fields`, { fields: { tax_amount: '19.00' } }, {})).status).toBe(
+      401,
+    );
+    const bad = await patch(`/v1/documents/${id}/fields`, {
+      fields: { issue_date: '05.03.2024', totl: '1' },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+      'totl: not a document field',
+    );
+    // The screen's door wants its header (a cross-site form cannot send one).
+    expect((await patch(`/review/${id}/fields`, { fields: { tax_amount: '19.00' } })).status).toBe(400);
+
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const ctx = await browser.newContext({ httpCredentials: { username: 'reviewer', password: API_KEY } });
+      const page = await ctx.newPage();
+      await page.goto(`${base}/review/${id}`);
+      await page.locator('input.edit[data-name="invoice_number"]').fill('RE-2024-0815-K');
+      await page.locator('#add-name').selectOption('supplier_website');
+      await page.locator('#add-value').fill('www.muster.example');
+      await Promise.all([page.waitForEvent('load'), page.locator('#save').click()]);
+      const row = page.locator('tr[data-field="invoice_number"]');
+      expect(await row.locator('input.edit').inputValue()).toBe('RE-2024-0815-K');
+      expect(await row.locator('.source').textContent()).toContain('reviewed');
+    } finally {
+      await browser.close();
+    }
+    const corrected = await getJson(`/v1/documents/${id}`);
+    expect(corrected.result.fields.invoice_number).toMatchObject({
+      value: 'RE-2024-0815-K',
+      source: 'reviewed',
+      confidence: 1,
+    });
+    expect(corrected.result.fields.supplier_website.value).toBe('www.muster.example');
+    expect(corrected.result.validation[0].rule).toBe('INVEX-REVIEWED');
+
+    const hook = await waitUntil(
+      async () => receiver.received.find((h) => h.json.id === id && h.json.event === 'document.corrected'),
+      30_000,
+      'the document.corrected webhook',
+    );
+    expect(verifyWebhook(WEBHOOK_SECRET, hook.headers['invex-signature'] as string, hook.body).ok).toBe(true);
+    expect(
+      (hook.json as unknown as { data: { fields: { invoice_number: { value: string } } } }).data.fields
+        .invoice_number.value,
+    ).toBe('RE-2024-0815-K');
+
+    const removed = await patch(`/v1/documents/${id}/fields`, { fields: { supplier_vat_id: null } });
+    expect(removed.status).toBe(200);
+    expect(((await removed.json()) as { result: { fields: object } }).result.fields).not.toHaveProperty(
+      'supplier_vat_id',
+    );
+    await waitUntil(
+      async () =>
+        receiver.received.filter((h) => h.json.id === id && h.json.event === 'document.corrected').length ===
+        2
+          ? true
+          : undefined,
+      30_000,
+      'the second document.corrected webhook',
+    );
+    // Deleting the document removes the correction deliveries' jobs too.
+    expect(await rt.queues.deliver.getJob(`${hex}-c2`)).toBeDefined();
+    expect((await fetch(`${base}/v1/documents/${id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect(await rt.queues.deliver.getJob(`${hex}-c1`)).toBeUndefined();
+    expect(await rt.queues.deliver.getJob(`${hex}-c2`)).toBeUndefined();
   });
 });
 

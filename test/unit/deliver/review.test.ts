@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Invoice } from '../../../src/assemble/schema.js';
 import { band, boxStyle, esc, reviewPage } from '../../../src/deliver/review.js';
 import type { DocumentView } from '../../../src/queue/status.js';
+import { resultWith } from '../../fixtures/results.js';
 
 const ID = `sha256:${'ab'.repeat(32)}`;
 
@@ -19,14 +20,8 @@ function view(over: Partial<DocumentView> = {}): DocumentView {
   };
 }
 
-const result: Invoice = {
-  schema_version: '1',
-  document: {
-    id: ID,
-    media_type: 'application/pdf',
-    pages: [{ number: 1, width: 595, height: 842, unit: 'pt', source: 'text', rotation: 0 }],
-  },
-  fields: {
+const result = resultWith(
+  {
     supplier_name: {
       value: 'Müller & <Söhne>',
       confidence: 0.95,
@@ -34,12 +29,12 @@ const result: Invoice = {
     },
     total_amount: { value: '12.00', raw: '12,00', confidence: 0.62, regions: [] },
   },
-  line_items: [{ description: { value: '"Widget"', confidence: 0.8, regions: [] } }],
-  tax_breakdown: [],
-  validation: [{ rule: 'BR-CO-15', status: 'fail', message: 'a < b', fields: ['total_amount'] }],
-  model: { name: 'invoice-ner', version: '0.3.1', sha256: 'x' },
-  timings_ms: {},
-};
+  {
+    line_items: [{ description: { value: '"Widget"', confidence: 0.8, regions: [] } }],
+    validation: [{ rule: 'BR-CO-15', status: 'fail', message: 'a < b', fields: ['total_amount'] }],
+  },
+  'ab'.repeat(32),
+);
 
 describe('review page', () => {
   it('escapes every text it shows', () => {
@@ -68,6 +63,19 @@ describe('review page', () => {
     // The one script runs under the response's nonce; nothing else is inline script.
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).toContain('<script nonce="n0nce">');
+  });
+
+  it('offers editing only where it can be saved (the service), offering the missing fields to add', () => {
+    const editable = reviewPage(view({ result }), { nonce: 'n', editable: true });
+    expect(editable).toContain(
+      '<input class="edit" aria-label="supplier_name" data-name="supplier_name" data-orig="Müller &amp; &lt;Söhne&gt;" value="Müller &amp; &lt;Söhne&gt;">',
+    );
+    expect(editable).toContain('<button id="save"');
+    expect(editable).toContain('<option>due_date</option>');
+    expect(editable).not.toContain('<option>supplier_name</option>');
+    const file = reviewPage(view({ result }), { nonce: 'n' });
+    expect(file).not.toContain('class="edit"');
+    expect(file).not.toContain('id="save"');
   });
 
   it('lists what needs a look first: values under 0.9 and checks that failed or warned', () => {

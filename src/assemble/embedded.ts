@@ -14,7 +14,7 @@ import { AMOUNT_FIELDS } from './candidates.js';
 import { amountReadings } from './normalize/amount.js';
 import { dateReadings } from './normalize/date.js';
 import { totalsChecks } from './reconcile.js';
-import { regionsOf } from './regions.js';
+import { midY, regionsOf, wordHeight } from './regions.js';
 import type { InvoiceField, Region } from './schema.js';
 
 type Rule = Assembled['validation'][number];
@@ -43,10 +43,12 @@ const MAX_RUN = 40;
 interface Found {
   raw: string;
   regions: Region[];
+  page: number;
+  words: readonly Word[];
 }
 
 function found(page: number, words: readonly Word[]): Found {
-  return { raw: words.map((w) => w.text).join(' '), regions: regionsOf(page, words) };
+  return { raw: words.map((w) => w.text).join(' '), regions: regionsOf(page, words), page, words };
 }
 
 /** Where the page prints the value: the last amount of equal value (totals sit low), else the first match. */
@@ -99,11 +101,60 @@ function embeddedField(
   return out;
 }
 
-function lineItem(item: EmbeddedLineItem): Assembled['line_items'][number] {
+const NUMERIC_CELLS = ['quantity', 'unit_price', 'amount', 'tax_rate'] as const;
+
+/**
+ * A line item of the XML, each cell with the region where the page prints it: the description is looked for
+ * as a run of words (after the rows already placed, since tables run top down), and the numbers on the
+ * description's row, the rightmost word of equal value (amount columns sit right).
+ */
+function lineItem(doc: DocumentWords, item: EmbeddedLineItem, after: { page: number; index: number }) {
   const out: Assembled['line_items'][number] = {};
-  for (const [k, v] of Object.entries(item) as [keyof EmbeddedLineItem, string | undefined][])
-    if (v !== undefined) out[k] = { value: v, confidence: 1, regions: [], source: 'embedded' };
+  const desc = item.description
+    ? printedAt(pagesFrom(doc, after), 'description', item.description)
+    : undefined;
+  const first = desc?.words[0];
+  // The row: words whose middle lies within the description's first word's height (text layers often split a
+  // table row into several lines, one per cell).
+  const line = first
+    ? (doc.pages[desc.page - 1]?.words ?? []).filter(
+        (w) => Math.abs(midY(w) - midY(first)) < wordHeight(first) / 2,
+      )
+    : [];
+  for (const [k, v] of Object.entries(item) as [keyof EmbeddedLineItem, string | undefined][]) {
+    if (v === undefined) continue;
+    let at: Found | undefined = k === 'description' ? desc : undefined;
+    if (desc && (NUMERIC_CELLS as readonly string[]).includes(k)) {
+      const w = line.filter((x) => amountReadings(x.text).some((r) => amountsEqual(r, v))).at(-1);
+      if (w) at = found(desc.page, [w]);
+    }
+    out[k] = { value: v, confidence: 1, regions: at?.regions ?? [], source: 'embedded' };
+    if (at) (out[k] as InvoiceField).raw = at.raw;
+  }
+  if (desc && first) {
+    after.page = desc.page;
+    after.index = (doc.pages[desc.page - 1]?.words.indexOf(first) ?? 0) + desc.words.length;
+  }
   return out;
+}
+
+/** The document from a word on: earlier pages empty, the page itself without the words before `index`. */
+function pagesFrom(doc: DocumentWords, at: { page: number; index: number }): DocumentWords {
+  return {
+    ...doc,
+    pages: doc.pages.map((p) =>
+      p.number < at.page
+        ? { ...p, words: [] }
+        : p.number === at.page
+          ? { ...p, words: p.words.slice(at.index) }
+          : p,
+    ),
+  };
+}
+
+function placeLineItems(doc: DocumentWords, items: readonly EmbeddedLineItem[]): Assembled['line_items'] {
+  const after = { page: 1, index: 0 };
+  return items.map((item) => lineItem(doc, item, after));
 }
 
 /** The page's assembly with the embedded e-invoice's values put first. */
@@ -127,7 +178,7 @@ export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentW
   const kept = page.validation.filter((r) => !r.fields?.some((f) => replaced.has(f)));
   return {
     fields: fields as Assembled['fields'],
-    line_items: e.lineItems.length > 0 ? e.lineItems.map(lineItem) : page.line_items,
+    line_items: e.lineItems.length > 0 ? placeLineItems(doc, e.lineItems) : page.line_items,
     tax_breakdown: e.taxBreakdown.length > 0 ? e.taxBreakdown : page.tax_breakdown,
     validation: [
       {

@@ -9,6 +9,7 @@ const doc = page([
   'Lieferant Muster GmbH',
   'Rechnungsnummer: RE-2024-0815',
   'Rechnungsdatum: 05.03.2024',
+  'Pos Beratung & Planung 2 Std. 50,00 100,00',
   'Nettobetrag 100,00 EUR',
   'Gesamtbetrag 118,00 EUR',
 ]);
@@ -84,9 +85,20 @@ describe('withEmbedded', () => {
     expect(differs[0]?.fields).toEqual(['total_amount']);
   });
 
-  it('takes line items and the tax breakdown from the XML', () => {
+  it('takes line items and the tax breakdown from the XML, each cell where its row prints it', () => {
     expect(out.line_items).toHaveLength(1);
-    expect(out.line_items[0]?.description?.value).toBe('Beratung & Planung');
+    const item = out.line_items[0];
+    expect(item?.description).toMatchObject({
+      value: 'Beratung & Planung',
+      raw: 'Beratung & Planung',
+      source: 'embedded',
+    });
+    expect(item?.description?.regions).toEqual([{ page: 1, bbox: [0.17, 0.2, 0.51, 0.22] }]);
+    expect(item?.amount).toMatchObject({ value: '100.00', raw: '100,00' });
+    expect(item?.unit_price?.raw).toBe('50,00');
+    expect(item?.quantity?.raw).toBe('2');
+    // Not printed on the row: no region rather than a guess.
+    expect(item?.product_code?.regions).toEqual([]);
     expect(out.tax_breakdown).toEqual([{ rate: '19.00', taxable_amount: '100.00', tax_amount: '19.00' }]);
   });
 

@@ -71,11 +71,21 @@ export function printedAt(doc: DocumentWords, field: string, value: string): Fou
         }
     return undefined;
   }
+  return textRun(doc, value, { page: 1, index: 0 });
+}
+
+/** The first run of words, from `from` on, whose letters and digits are the value's (EVAL.md text key). */
+function textRun(
+  doc: DocumentWords,
+  value: string,
+  from: { page: number; index: number },
+): Found | undefined {
   const want = normalizeText(value);
   if (want === '') return undefined;
   for (const p of doc.pages) {
+    if (p.number < from.page) continue;
     const ws = p.words;
-    for (let i = 0; i < ws.length; i++) {
+    for (let i = p.number === from.page ? from.index : 0; i < ws.length; i++) {
       if (normalizeText((ws[i] as Word).text) === '') continue; // a run starts at a word with letters or digits
       let text = '';
       for (let j = i; j < Math.min(ws.length, i + MAX_RUN); j++) {
@@ -110,9 +120,7 @@ const NUMERIC_CELLS = ['quantity', 'unit_price', 'amount', 'tax_rate'] as const;
  */
 function lineItem(doc: DocumentWords, item: EmbeddedLineItem, after: { page: number; index: number }) {
   const out: Assembled['line_items'][number] = {};
-  const desc = item.description
-    ? printedAt(pagesFrom(doc, after), 'description', item.description)
-    : undefined;
+  const desc = item.description ? textRun(doc, item.description, after) : undefined;
   const first = desc?.words[0];
   // The row: words whose middle lies within the description's first word's height (text layers often split a
   // table row into several lines, one per cell).
@@ -136,20 +144,6 @@ function lineItem(doc: DocumentWords, item: EmbeddedLineItem, after: { page: num
     after.index = (doc.pages[desc.page - 1]?.words.indexOf(first) ?? 0) + desc.words.length;
   }
   return out;
-}
-
-/** The document from a word on: earlier pages empty, the page itself without the words before `index`. */
-function pagesFrom(doc: DocumentWords, at: { page: number; index: number }): DocumentWords {
-  return {
-    ...doc,
-    pages: doc.pages.map((p) =>
-      p.number < at.page
-        ? { ...p, words: [] }
-        : p.number === at.page
-          ? { ...p, words: p.words.slice(at.index) }
-          : p,
-    ),
-  };
 }
 
 function placeLineItems(doc: DocumentWords, items: readonly EmbeddedLineItem[]): Assembled['line_items'] {

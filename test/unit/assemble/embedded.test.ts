@@ -48,6 +48,7 @@ const fromPage: Assembled = {
       fields: ['subtotal_amount', 'tax_amount', 'total_amount'],
     },
     { rule: 'INVEX-EMAIL', status: 'pass', message: 'kept', fields: ['supplier_email'] },
+    { rule: 'INVEX-LINE-AMOUNT', status: 'fail', message: 'about the page rows the XML replaces' },
   ],
 };
 
@@ -79,6 +80,7 @@ describe('withEmbedded', () => {
     expect(rules).toContain('BR-CO-15 pass');
     expect(rules).not.toContain('BR-CO-15 fail');
     expect(rules).toContain('INVEX-EMAIL pass');
+    expect(rules).not.toContain('INVEX-LINE-AMOUNT fail');
     const differs = out.validation.filter((r) => r.rule === 'INVEX-EMBEDDED-DIFFERS');
     expect(differs).toHaveLength(1);
     expect(differs[0]?.message).toContain('"118,00"');

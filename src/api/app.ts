@@ -136,6 +136,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!meta) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
     return { hex, meta };
   };
+  /** A document's status (the queue's progress included), or NOT_FOUND. */
+  const statusOf = async (hex: string) => {
+    await needRedis();
+    const view = await documentStatus(rt, store, hex);
+    if (!view) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
+    return view;
+  };
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
@@ -253,10 +260,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     async (req) => {
-      await needRedis();
-      const hex = documentHex(req.params.id);
-      const view = await documentStatus(rt, store, hex);
-      if (!view) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
+      const view = await statusOf(documentHex(req.params.id));
       return { ...view, links: linksOf(view.id) };
     },
   );
@@ -273,10 +277,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
     async (req, reply) => {
-      await needRedis();
-      const hex = documentHex(req.params.id);
-      const view = await documentStatus(rt, store, hex);
-      if (!view) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
+      const view = await statusOf(documentHex(req.params.id));
       const nonce = randomBytes(16).toString('base64');
       return reply
         .type('text/html; charset=utf-8')
@@ -310,8 +311,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await needRedis();
     const hex = documentHex(req.params.id);
     await correctDocument(rt, store, hex, req.body);
-    const view = await documentStatus(rt, store, hex);
-    if (!view) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
+    const view = await statusOf(hex);
     return { ...view, links: linksOf(view.id) };
   };
   app.patch<{ Params: { id: string } }>('/v1/documents/:id/fields', { schema: correctionSchema }, correct);

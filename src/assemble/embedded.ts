@@ -105,7 +105,14 @@ function embeddedField(
   page: InvoiceField | undefined,
 ): InvoiceField {
   const agrees = page !== undefined && valuesEqual(name, page.value, value);
-  const at = agrees ? { raw: page.raw, regions: page.regions } : printedAt(doc, name, value);
+  return fromXml(value, agrees ? { raw: page.raw, regions: page.regions } : printedAt(doc, name, value));
+}
+
+/** An XML value as a field: exact (confidence 1), with the text and regions where the page prints it, if found. */
+function fromXml(
+  value: string,
+  at: { raw?: string | undefined; regions: Region[] } | undefined,
+): InvoiceField {
   const out: InvoiceField = { value, confidence: 1, regions: at?.regions ?? [], source: 'embedded' };
   if (at?.raw !== undefined) out.raw = at.raw;
   return out;
@@ -136,8 +143,7 @@ function lineItem(doc: DocumentWords, item: EmbeddedLineItem, after: { page: num
       const w = line.filter((x) => amountReadings(x.text).some((r) => amountsEqual(r, v))).at(-1);
       if (w) at = found(desc.page, [w]);
     }
-    out[k] = { value: v, confidence: 1, regions: at?.regions ?? [], source: 'embedded' };
-    if (at) (out[k] as InvoiceField).raw = at.raw;
+    out[k] = fromXml(v, at);
   }
   if (desc && first) {
     after.page = desc.page;

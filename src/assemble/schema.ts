@@ -48,12 +48,12 @@ const decimal = field(
   z.string().regex(DECIMAL).describe('dot decimal, no thousands separator'),
 );
 
-/** The value format of each document field (DESIGN §2 "Value formats"). */
 /** The schema of one document field's value (its format), for checking values a person enters. */
 export function fieldValueSchema(name: DocumentField): z.ZodType<string> {
   return FIELD_FORMATS[name].shape.value as z.ZodType<string>;
 }
 
+/** The value format of each document field (DESIGN §2 "Value formats"). */
 const FIELD_FORMATS: Record<DocumentField, ReturnType<typeof field>> = {
   invoice_number: text,
   document_type: field('DocumentTypeField', z.enum(['invoice', 'credit_note', 'receipt'])),

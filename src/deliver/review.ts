@@ -36,13 +36,8 @@ export function boxStyle(r: Region): string {
 }
 
 function sourceLabel(f: Pick<InvoiceField, 'source' | 'derived'>): string {
-  return f.source === 'embedded'
-    ? 'e-invoice XML'
-    : f.source === 'reviewed'
-      ? 'reviewed'
-      : f.derived
-        ? 'derived'
-        : 'page';
+  if (f.source === 'embedded') return 'e-invoice XML';
+  return f.source ?? (f.derived ? 'derived' : 'page');
 }
 
 function fieldRows(fields: Invoice['fields'], editable: boolean): string {

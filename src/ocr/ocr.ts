@@ -212,7 +212,5 @@ export async function ocrDocument(doc: IngestedDocument, opts: OcrOptions): Prom
       };
     }),
   );
-  return doc.embedded
-    ? { id: doc.id, mediaType: doc.mediaType, pages, embedded: doc.embedded }
-    : { id: doc.id, mediaType: doc.mediaType, pages };
+  return { id: doc.id, mediaType: doc.mediaType, pages, ...(doc.embedded ? { embedded: doc.embedded } : {}) };
 }

@@ -37,6 +37,7 @@ import {
   chosenValue,
   deriveTotals,
   eq,
+  identifierRule,
   lineSumRule,
   type Rule,
   topCandidates,
@@ -49,13 +50,6 @@ import { taxBreakdown } from './tax.js';
 import type { Candidate, NerSpan } from './types.js';
 
 export type Assembled = Pick<Invoice, 'fields' | 'line_items' | 'tax_breakdown' | 'validation'>;
-
-const ID_RULES: Record<string, string> = {
-  iban: 'INVEX-IBAN-CHECKSUM',
-  bic: 'INVEX-BIC-FORMAT',
-  supplier_vat_id: 'INVEX-VAT-ID',
-  customer_vat_id: 'INVEX-VAT-ID',
-};
 
 const round3 = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
 
@@ -83,16 +77,8 @@ function byField(cands: readonly Candidate[]): Map<string, Candidate[]> {
 
 function candidateRules(c: Candidate): Rule[] {
   const rules: Rule[] = [];
-  if (c.valid !== undefined && ID_RULES[c.field]) {
-    rules.push({
-      rule: ID_RULES[c.field] as string,
-      status: c.valid ? 'pass' : 'fail',
-      message: c.valid
-        ? `${c.field} ${c.value} passes its check`
-        : `${c.field} ${c.value} fails its check digits or format`,
-      fields: [c.field],
-    });
-  }
+  const id = c.valid === undefined ? undefined : identifierRule(c.field, c.value, c.valid);
+  if (id) rules.push(id);
   if (c.note)
     rules.push({ rule: 'INVEX-AMBIGUOUS-READING', status: 'warn', message: c.note, fields: [c.field] });
   return rules;

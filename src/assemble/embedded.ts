@@ -13,7 +13,8 @@ import type { Assembled } from './assemble.js';
 import { AMOUNT_FIELDS } from './candidates.js';
 import { amountReadings } from './normalize/amount.js';
 import { dateReadings } from './normalize/date.js';
-import { totalsChecks } from './reconcile.js';
+import { checkBic, checkIban, checkVatId, type IdentifierCheck } from './normalize/identifiers.js';
+import { identifierRule, totalsChecks } from './reconcile.js';
 import { midY, regionsOf, wordHeight } from './regions.js';
 import type { InvoiceField, Region } from './schema.js';
 
@@ -157,12 +158,26 @@ function placeLineItems(doc: DocumentWords, items: readonly EmbeddedLineItem[]):
   return items.map((item) => lineItem(doc, item, after));
 }
 
+const ID_CHECKS: Partial<Record<DocumentField, (text: string) => IdentifierCheck>> = {
+  iban: checkIban,
+  bic: checkBic,
+  supplier_vat_id: checkVatId,
+  customer_vat_id: checkVatId,
+};
+
 /** The page's assembly with the embedded e-invoice's values put first. */
 export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentWords): Assembled {
   // Field values are strings of each field's format; the XML parser produced them in those formats.
   const fields = { ...page.fields } as Record<string, InvoiceField>;
   const differs: Rule[] = [];
-  for (const [name, value] of Object.entries(e.fields) as [DocumentField, string][]) {
+  // An invoice's own XML can carry a mistyped IBAN or VAT id as well as its page: checked as page values are
+  // (the value stays the XML's; the failed check says what to look at).
+  const idChecks: Rule[] = [];
+  for (const [name, raw] of Object.entries(e.fields) as [DocumentField, string][]) {
+    const check = ID_CHECKS[name]?.(raw);
+    const value = check?.value || raw;
+    const rule = check && identifierRule(name, value, check.valid);
+    if (rule) idChecks.push(rule);
     const seen = fields[name];
     fields[name] = embeddedField(doc, name, value, seen);
     if (seen && COMPARED.has(name) && !valuesEqual(name, seen.value, value))
@@ -193,6 +208,7 @@ export function withEmbedded(page: Assembled, e: EmbeddedInvoice, doc: DocumentW
         message: `values from the e-invoice embedded as ${e.file} (${e.format === 'cii' ? 'UN/CEFACT CII' : 'ZUGFeRD 1.0'}${e.profile ? `, ${e.profile}` : ''}); the page fills in only what it lacks`,
       },
       ...totalsChecks(e.fields, e.prepaid),
+      ...idChecks,
       ...differs,
       ...kept,
     ],

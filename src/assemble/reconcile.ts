@@ -19,6 +19,27 @@ export interface Chosen {
   derived?: { value: string; confidence: number };
 }
 
+const ID_RULES: Record<string, string> = {
+  iban: 'INVEX-IBAN-CHECKSUM',
+  bic: 'INVEX-BIC-FORMAT',
+  supplier_vat_id: 'INVEX-VAT-ID',
+  customer_vat_id: 'INVEX-VAT-ID',
+};
+
+/** The check of an identifier field (IBAN check digits, BIC format, VAT id check digits), if the field has one. */
+export function identifierRule(field: string, value: string, valid: boolean): Rule | undefined {
+  const rule = ID_RULES[field];
+  if (!rule) return undefined;
+  return {
+    rule,
+    status: valid ? 'pass' : 'fail',
+    message: valid
+      ? `${field} ${value} passes its check`
+      : `${field} ${value} fails its check digits or format`,
+    fields: [field],
+  };
+}
+
 const TOTALS = ['subtotal_amount', 'tax_amount', 'total_amount', 'amount_due'] as const;
 type TotalField = (typeof TOTALS)[number];
 

@@ -104,6 +104,26 @@ describe('withEmbedded', () => {
     expect(out.tax_breakdown).toEqual([{ rate: '19.00', taxable_amount: '100.00', tax_amount: '19.00' }]);
   });
 
+  it("checks the XML's identifiers as page values are checked, and keeps the XML's value", () => {
+    const checks = (o: Assembled) =>
+      Object.fromEntries(
+        o.validation.filter((v) => /IBAN|VAT-ID/.test(v.rule)).map((v) => [v.fields?.[0], v.status]),
+      );
+    expect(checks(out)).toEqual({ iban: 'pass', supplier_vat_id: 'pass' });
+    // One digit off: the check digits no longer hold.
+    const typo = withEmbedded(
+      fromPage,
+      invoice(ciiXml({ ...EINVOICE, iban: 'DE02120300000000202052' })),
+      doc,
+    );
+    expect(checks(typo)).toEqual({ iban: 'fail', supplier_vat_id: 'pass' });
+    expect(typo.fields.iban).toMatchObject({
+      value: 'DE02120300000000202052',
+      confidence: 1,
+      source: 'embedded',
+    });
+  });
+
   it("checks the XML's own arithmetic", () => {
     const bad = withEmbedded(fromPage, invoice(ciiXml({ ...EINVOICE, gross: '120.00' })), doc);
     const r = bad.validation.filter((v) => v.rule === 'BR-CO-15' || v.rule === 'INVEX-AMOUNT-DUE');

@@ -1,0 +1,107 @@
+/**
+ * Line images for fine-tuning tesseract (`node bin/run-ts.js training/ocr/lines.ts [--dev corpus/eval/sroie-dev]
+ * [--out runs/ocr-lines] [--val 0.1] [--cache corpus/cache/sroie]`): every reference line (`box/NNN.csv`) of the SROIE receipts that are not in
+ * the dev set, cut from the page raster our ingest gives OCR (same grayscale, same upscaling), as
+ * `<split>/<receipt>.png` (the raster) beside `<receipt>.lines.json` (each line's box in raster pixels, its
+ * reference text and what our OCR read there, from the import's words cache); `prepare.py` turns these into
+ * tesseract's training files. The dev set's receipts are never written; of the rest, a share of shops (by
+ * supplier, as the corpus splits) goes to `val/` to choose the training length on.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { readGroundTruth, wordsCacheFile } from '../../src/corpus/import-common.js';
+import { SROIE_DIR } from '../../src/corpus/import-sroie.js';
+import { supplierFamily } from '../../src/corpus/splits.js';
+import { defaultIngestOptions, ingestBytes } from '../../src/document/ingest.js';
+import type { DocumentWords } from '../../src/types.js';
+
+const { values } = parseArgs({
+  options: {
+    dev: { type: 'string', default: 'corpus/eval/sroie-dev' },
+    out: { type: 'string', default: 'runs/ocr-lines' },
+    val: { type: 'string', default: '0.1' },
+    cache: { type: 'string', default: 'corpus/cache/sroie' },
+  },
+});
+const out = resolve(values.out);
+rmSync(out, { recursive: true, force: true });
+for (const split of ['train', 'val']) mkdirSync(join(out, split), { recursive: true });
+
+const dev = new Set((await readGroundTruth(resolve(values.dev))).map((e) => basename(e.path)));
+const all = await readGroundTruth(SROIE_DIR);
+const valShare = Number(values.val);
+
+function splitOf(supplier: string | undefined): 'train' | 'val' {
+  const h = createHash('sha256').update(supplierFamily(supplier)).digest().readUInt32BE(0) / 2 ** 32;
+  return h < valShare ? 'val' : 'train';
+}
+
+const counts = { train: 0, val: 0, receipts: 0, skipped: 0 };
+for (const e of all) {
+  if (dev.has(basename(e.path))) continue;
+  const stem = basename(e.path).replace(/\.\w+$/, '');
+  const split = splitOf(e.fields.supplier_name);
+  const bytes = readFileSync(e.path);
+  const meta = await sharp(bytes).metadata();
+  const page = (await ingestBytes(bytes, defaultIngestOptions())).pages[0];
+  if (page?.kind !== 'raster') {
+    counts.skipped++;
+    continue;
+  }
+  const { raster } = page;
+  const sx = raster.width / (meta.width ?? raster.width);
+  const sy = raster.height / (meta.height ?? raster.height);
+  // Our OCR's words of this receipt (the import's cache): their letter case is carried over to the reference
+  // text, which SROIE gives in capitals only (prepare.py).
+  const cached = JSON.parse(
+    readFileSync(wordsCacheFile(resolve(values.cache), e.path), 'utf8'),
+  ) as DocumentWords;
+  const ocrWords = cached.pages[0]?.words ?? [];
+  const csv = readFileSync(join(SROIE_DIR, 'box', `${stem}.csv`), 'utf8');
+  const lines: { box: [number, number, number, number]; text: string; ocr: string }[] = [];
+  for (const row of csv.split('\n')) {
+    const parts = row.trim().split(',');
+    const text = parts.slice(8).join(',').trim();
+    if (parts.length < 9 || !text) continue;
+    const xs = [0, 2, 4, 6].map((k) => Number(parts[k]));
+    const ys = [1, 3, 5, 7].map((k) => Number(parts[k]));
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const fx0 = x0 / (meta.width ?? 1);
+    const fx1 = x1 / (meta.width ?? 1);
+    const fy0 = y0 / (meta.height ?? 1);
+    const fy1 = y1 / (meta.height ?? 1);
+    const ocr = ocrWords
+      .filter((w) => {
+        const cy = (w.bbox[1] + w.bbox[3]) / 2;
+        const cx = (w.bbox[0] + w.bbox[2]) / 2;
+        return cy > fy0 && cy < fy1 && cx > fx0 && cx < fx1;
+      })
+      .sort((a, b) => a.bbox[0] - b.bbox[0])
+      .map((w) => w.text)
+      .join(' ');
+    const box: [number, number, number, number] = [
+      Math.max(0, Math.floor(x0 * sx)),
+      Math.max(0, Math.floor(y0 * sy)),
+      Math.min(raster.width - 1, Math.ceil(x1 * sx)),
+      Math.min(raster.height - 1, Math.ceil(y1 * sy)),
+    ];
+    if (box[2] - box[0] < 8 || box[3] - box[1] < 8) continue;
+    lines.push({ box, text, ocr });
+  }
+  await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } })
+    .png()
+    .toFile(join(out, split, `${stem}.png`));
+  writeFileSync(
+    join(out, split, `${stem}.lines.json`),
+    JSON.stringify({ width: raster.width, height: raster.height, lines }),
+  );
+  counts[split] += lines.length;
+  counts.receipts++;
+}
+console.log(
+  `${counts.receipts} receipts (${dev.size} dev receipts left out, ${counts.skipped} without a raster): ` +
+    `${counts.train} train lines, ${counts.val} val lines in ${out}`,
+);

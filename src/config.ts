@@ -37,6 +37,8 @@ const schema = z.object({
     .regex(/^[a-z_]+(\+[a-z_]+)*$/, 'languages joined by +, e.g. eng+deu')
     .default('eng'),
   INVEX_TESSDATA_DIR: z.string().min(1).optional(),
+  // off: read with the stock tesseract model instead of invex's fine-tuned one (models/ocr).
+  INVEX_OCR_TUNED: z.enum(['on', 'off']).default('on'),
   // off: ignore the e-invoice XML a PDF carries and read every PDF from its pages (src/document/einvoice.ts).
   INVEX_EMBEDDED: z.enum(['on', 'off']).default('on'),
   INVEX_DATA_DIR: z.string().min(1).default('.invex/data'),
@@ -81,6 +83,8 @@ export type Config = Readonly<{
   ocrRecyclePages: number;
   ocrLang: string;
   tessdataDir: string | undefined;
+  /** Read with invex's fine-tuned OCR model where there is one (INVEX_OCR_TUNED). */
+  ocrTuned: boolean;
   /** Take the values of an embedded e-invoice XML (INVEX_EMBEDDED). */
   embedded: boolean;
   dataDir: string;
@@ -128,6 +132,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ocrRecyclePages: e.INVEX_OCR_RECYCLE_PAGES,
     ocrLang: e.INVEX_OCR_LANG,
     tessdataDir: e.INVEX_TESSDATA_DIR,
+    ocrTuned: e.INVEX_OCR_TUNED === 'on',
     embedded: e.INVEX_EMBEDDED === 'on',
     dataDir: e.INVEX_DATA_DIR,
     corpusDir: e.INVEX_CORPUS_DIR,

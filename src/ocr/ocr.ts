@@ -23,6 +23,8 @@ export interface OcrOptions {
   recyclePages?: number;
   /** A tessdata folder searched before the npm language packages; default INVEX_TESSDATA_DIR. */
   tessdataDir?: string;
+  /** Read with invex's fine-tuned model where there is one; default INVEX_OCR_TUNED. */
+  tuned?: boolean;
   /** Detect pages turned by 90/180/270° (default true). */
   detectRotation?: boolean;
 }
@@ -98,13 +100,17 @@ function looksUpright(o: Orientation): boolean {
 
 function settingsOf(opts: OcrOptions): EngineSettings {
   const needConfig =
-    opts.workers === undefined || opts.recyclePages === undefined || opts.tessdataDir === undefined;
+    opts.workers === undefined ||
+    opts.recyclePages === undefined ||
+    opts.tessdataDir === undefined ||
+    opts.tuned === undefined;
   const cfg = needConfig ? config() : undefined;
   return {
     lang: opts.lang,
     workers: opts.workers ?? cfg?.ocrWorkers ?? 1,
     recyclePages: opts.recyclePages ?? cfg?.ocrRecyclePages ?? 100,
     tessdataDir: opts.tessdataDir ?? cfg?.tessdataDir,
+    tuned: opts.tuned ?? cfg?.ocrTuned ?? true,
   };
 }
 

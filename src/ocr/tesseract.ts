@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Worker as Thread } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
 import { InvexError } from '../errors.js';
@@ -20,6 +21,11 @@ const SYSTEM_TESSDATA = [
 ];
 /** The folder inside `@tesseract.js-data/<lang>` with the LSTM-only integer model (DESIGN §4). */
 const NPM_MODEL_DIR = '4.0.0_best_int';
+/**
+ * invex's own models, tesseract's fine-tuned on receipt lines (training/ocr/finetune.py, models/ocr/README.md):
+ * searched before the npm packages unless INVEX_OCR_TUNED=off. Next to the sources, not the working directory.
+ */
+export const TUNED_MODEL_DIR = fileURLToPath(new URL('../../models/ocr/', import.meta.url));
 /** A worker that does not come up in this time is treated as failed (a bad traineddata never settles). */
 const WORKER_START_TIMEOUT_MS = 60_000;
 
@@ -30,6 +36,8 @@ export interface EngineSettings {
   /** Recycle (terminate and recreate) the workers after this many jobs. */
   recyclePages: number;
   tessdataDir?: string | undefined;
+  /** Read with invex's fine-tuned model where there is one for the language (default true). */
+  tuned?: boolean | undefined;
 }
 
 export interface EngineWord {
@@ -79,12 +87,17 @@ function removeLinkDirs(): void {
   linkDirs.clear();
 }
 
+function tunedLanguageFile(lang: string): string | undefined {
+  const file = join(TUNED_MODEL_DIR, `${lang}.traineddata.gz`);
+  return existsSync(file) ? file : undefined;
+}
+
 /**
- * Finds every language's traineddata: INVEX_TESSDATA_DIR first (when set), then the npm package
- * `@tesseract.js-data/<lang>`, then the Debian tessdata folders. Throws INVEX_E_OCR_LANGUAGE_MISSING
+ * Finds every language's traineddata: INVEX_TESSDATA_DIR first (when set), then invex's fine-tuned model (unless
+ * `tuned` is false), then the npm package `@tesseract.js-data/<lang>`, then the Debian tessdata folders. Throws INVEX_E_OCR_LANGUAGE_MISSING
  * before any worker exists, because tesseract.js never settles a worker whose language fails to load.
  */
-export function resolveLanguageData(lang: string, tessdataDir?: string): LanguageData {
+export function resolveLanguageData(lang: string, tessdataDir?: string, tuned = true): LanguageData {
   const codes = lang.split('+');
   const bad = codes.filter((c) => !/^[A-Za-z0-9_]+$/.test(c));
   if (bad.length > 0 || codes.length === 0) {
@@ -98,6 +111,7 @@ export function resolveLanguageData(lang: string, tessdataDir?: string): Languag
   for (const code of codes) {
     const file =
       (tessdataDir === undefined ? undefined : tessdataFile(tessdataDir, code)) ??
+      (tuned ? tunedLanguageFile(code) : undefined) ??
       npmLanguageFile(code) ??
       SYSTEM_TESSDATA.map((d) => tessdataFile(d, code)).find((f) => f !== undefined);
     if (file === undefined) missing.push(code);
@@ -325,10 +339,19 @@ class Pool {
 const pools = new Map<string, Pool>();
 
 function poolFor(settings: EngineSettings): Pool {
-  const key = JSON.stringify([settings.lang, settings.workers, settings.recyclePages, settings.tessdataDir]);
+  const key = JSON.stringify([
+    settings.lang,
+    settings.workers,
+    settings.recyclePages,
+    settings.tessdataDir,
+    settings.tuned,
+  ]);
   let pool = pools.get(key);
   if (pool === undefined) {
-    pool = new Pool(settings, resolveLanguageData(settings.lang, settings.tessdataDir));
+    pool = new Pool(
+      settings,
+      resolveLanguageData(settings.lang, settings.tessdataDir, settings.tuned ?? true),
+    );
     pools.set(key, pool);
   }
   return pool;

@@ -9,7 +9,6 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -17,7 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import { config } from '../src/config.js';
 import { defaultIngestOptions, ingestBytes } from '../src/document/ingest.js';
 import { ocrRaster } from '../src/ocr/ocr.js';
-import { closeOcr } from '../src/ocr/tesseract.js';
+import { closeOcr, resolveLanguageData } from '../src/ocr/tesseract.js';
 import type { Raster } from '../src/types.js';
 import { makeDensePdf } from './fixtures.js';
 import { type BenchRow, emitResult, meets } from './result.js';
@@ -99,13 +98,12 @@ async function rasters(pdf: Uint8Array): Promise<Raster[]> {
 }
 
 function nativeTessdata(lang: string): string {
-  // Same traineddata kind as tesseract.js: the npm package's best_int model, unpacked.
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve(`@tesseract.js-data/${lang}/package.json`);
-  const gz = readFileSync(join(pkg, '..', '4.0.0_best_int', `${lang}.traineddata.gz`));
+  // The very traineddata tesseract.js reads (invex's own model, else the npm package's), unpacked.
+  const file = resolveLanguageData(lang, config().tessdataDir, config().ocrTuned).files[lang] as string;
+  const data = readFileSync(file);
   const out = join(dir, 'tessdata');
   execFileSync('mkdir', ['-p', out]);
-  writeFileSync(join(out, `${lang}.traineddata`), gunzipSync(gz));
+  writeFileSync(join(out, `${lang}.traineddata`), file.endsWith('.gz') ? gunzipSync(data) : data);
   return out;
 }
 

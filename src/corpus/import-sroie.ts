@@ -65,26 +65,41 @@ export async function sroieReferenceFoundRate(
   return countFields(docs);
 }
 
-/** Reference lines `x1,y1,...,x4,y4,text` → words, in line order, boxes split by character share. */
-export function referenceWords(csv: string, width: number, height: number): Word[] {
-  const words: Word[] = [];
-  csv
+export interface ReferenceLine {
+  /** The line's bounding box in image pixels: x0, y0, x1, y1. */
+  box: [number, number, number, number];
+  text: string;
+}
+
+/** Reference lines `x1,y1,...,x4,y4,text` (one per non-blank row of `box/NNN.csv`) → their boxes and text. */
+export function referenceLines(csv: string): ReferenceLine[] {
+  return csv
     .split('\n')
     .filter((l) => l.trim())
-    .forEach((l, line) => {
+    .map((l) => {
       const parts = l.split(',');
       const xs = [0, 2, 4, 6].map((k) => Number(parts[k]));
       const ys = [1, 3, 5, 7].map((k) => Number(parts[k]));
-      const text = parts.slice(8).join(',').trim();
-      const x0 = Math.min(...xs) / width;
-      const x1 = Math.max(...xs) / width;
-      const y0 = Math.min(...ys) / height;
-      const y1 = Math.max(...ys) / height;
-      for (const m of text.matchAll(/\S+/g)) {
-        const a = x0 + ((x1 - x0) * (m.index ?? 0)) / Math.max(text.length, 1);
-        const b = x0 + ((x1 - x0) * ((m.index ?? 0) + m[0].length)) / Math.max(text.length, 1);
-        words.push({ text: m[0], bbox: [a, y0, b, y1], confidence: 1, line });
-      }
+      return {
+        box: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
+        text: parts.slice(8).join(',').trim(),
+      };
     });
+}
+
+/** Reference lines → words, in line order, boxes split by character share. */
+export function referenceWords(csv: string, width: number, height: number): Word[] {
+  const words: Word[] = [];
+  referenceLines(csv).forEach(({ box, text }, line) => {
+    const x0 = box[0] / width;
+    const x1 = box[2] / width;
+    const y0 = box[1] / height;
+    const y1 = box[3] / height;
+    for (const m of text.matchAll(/\S+/g)) {
+      const a = x0 + ((x1 - x0) * (m.index ?? 0)) / Math.max(text.length, 1);
+      const b = x0 + ((x1 - x0) * ((m.index ?? 0) + m[0].length)) / Math.max(text.length, 1);
+      words.push({ text: m[0], bbox: [a, y0, b, y1], confidence: 1, line });
+    }
+  });
   return words;
 }

@@ -22,7 +22,7 @@ const SYSTEM_TESSDATA = [
 /** The folder inside `@tesseract.js-data/<lang>` with the LSTM-only integer model (DESIGN §4). */
 const NPM_MODEL_DIR = '4.0.0_best_int';
 /**
- * invex's own models, tesseract's fine-tuned on receipt lines (training/ocr/finetune.py, models/ocr/README.md):
+ * invex's own models, tesseract's fine-tuned on receipt and invoice lines (training/ocr, models/ocr/README.md):
  * searched before the npm packages unless INVEX_OCR_TUNED=off. Next to the sources, not the working directory.
  */
 export const TUNED_MODEL_DIR = fileURLToPath(new URL('../../models/ocr/', import.meta.url));
@@ -94,8 +94,8 @@ function tunedLanguageFile(lang: string): string | undefined {
 
 /**
  * Finds every language's traineddata: INVEX_TESSDATA_DIR first (when set), then invex's fine-tuned model (unless
- * `tuned` is false), then the npm package `@tesseract.js-data/<lang>`, then the Debian tessdata folders. Throws INVEX_E_OCR_LANGUAGE_MISSING
- * before any worker exists, because tesseract.js never settles a worker whose language fails to load.
+ * `tuned` is false), then the npm package `@tesseract.js-data/<lang>`, then the Debian tessdata folders. Throws
+ * INVEX_E_OCR_LANGUAGE_MISSING before any worker exists, because tesseract.js never settles a worker whose language fails to load.
  */
 export function resolveLanguageData(lang: string, tessdataDir?: string, tuned = true): LanguageData {
   const codes = lang.split('+');

@@ -105,7 +105,7 @@ class Converter:
 
         if type_name == 'Input':
             self.copy(5 * 4)
-        elif type_name == 'Convolve' or type_name in ('Maxpool', 'Reconfig'):
+        elif type_name in ('Convolve', 'Maxpool', 'Reconfig'):
             self.copy(2 * 4)
         elif type_name in PLUMBING:
             (size,) = r.take('I')

@@ -1,22 +1,22 @@
 /**
- * Line images for fine-tuning tesseract (`node bin/run-ts.js training/ocr/lines.ts [--dev corpus/eval/sroie-dev]
- * [--out runs/ocr-lines] [--val 0.1] [--cache corpus/cache/sroie]`): every reference line (`box/NNN.csv`) of the SROIE receipts that are not in
- * the dev set, cut from the page raster our ingest gives OCR (same grayscale, same upscaling), as
- * `<split>/<receipt>.png` (the raster) beside `<receipt>.lines.json` (each line's box in raster pixels, its
- * reference text and what our OCR read there, from the import's words cache); `prepare.py` turns these into
- * tesseract's training files. The dev set's receipts are never written; of the rest, a share of shops (by
+ * Receipt lines for fine-tuning tesseract (`node bin/run-ts.js training/ocr/lines.ts [--dev corpus/eval/sroie-dev]
+ * [--out runs/ocr-lines] [--val 0.1] [--cache corpus/cache/sroie]`): the SROIE receipts that are not in the dev
+ * set, each as the page raster our ingest gives OCR (same grayscale, same upscaling) with its reference lines
+ * (`box/NNN.csv`) mapped onto it and what our OCR read on each (the import's words cache), written as
+ * `<split>/<receipt>` in pages.ts's format; `prepare.py` cuts the lines into tesseract's training files. The dev set's receipts are never written; of the rest, a share of shops (by
  * supplier, as the corpus splits) goes to `val/` to choose the training length on.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { readGroundTruth, wordsCacheFile } from '../../src/corpus/import-common.js';
-import { SROIE_DIR } from '../../src/corpus/import-sroie.js';
+import { referenceLines, SROIE_DIR } from '../../src/corpus/import-sroie.js';
 import { supplierFamily } from '../../src/corpus/splits.js';
 import { defaultIngestOptions, ingestBytes } from '../../src/document/ingest.js';
 import type { DocumentWords } from '../../src/types.js';
+import { type TrainingLine, writeLinePage } from './pages.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,14 +61,12 @@ for (const e of all) {
   ) as DocumentWords;
   const ocrWords = cached.pages[0]?.words ?? [];
   const csv = readFileSync(join(SROIE_DIR, 'box', `${stem}.csv`), 'utf8');
-  const lines: { box: [number, number, number, number]; text: string; ocr: string }[] = [];
-  for (const row of csv.split('\n')) {
-    const parts = row.trim().split(',');
-    const text = parts.slice(8).join(',').trim();
-    if (parts.length < 9 || !text) continue;
-    const xs = [0, 2, 4, 6].map((k) => Number(parts[k]));
-    const ys = [1, 3, 5, 7].map((k) => Number(parts[k]));
-    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const lines: TrainingLine[] = [];
+  for (const {
+    box: [x0, y0, x1, y1],
+    text,
+  } of referenceLines(csv)) {
+    if (!text) continue;
     const fx0 = x0 / (meta.width ?? 1);
     const fx1 = x1 / (meta.width ?? 1);
     const fy0 = y0 / (meta.height ?? 1);
@@ -91,13 +89,7 @@ for (const e of all) {
     if (box[2] - box[0] < 8 || box[3] - box[1] < 8) continue;
     lines.push({ box, text, ocr });
   }
-  await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } })
-    .png()
-    .toFile(join(out, split, `${stem}.png`));
-  writeFileSync(
-    join(out, split, `${stem}.lines.json`),
-    JSON.stringify({ width: raster.width, height: raster.height, lines }),
-  );
+  await writeLinePage(join(out, split, stem), raster, lines);
   counts[split] += lines.length;
   counts.receipts++;
 }

@@ -3,18 +3,18 @@
  * training/ocr/synth-lines.ts [--count 220] [--seed 7001] [--out runs/ocr-lines]`): page 1 of generated invoices of
  * the training families (never the held-out test families), rendered and degraded as the corpus's scans are (DPI,
  * blur, noise, contrast, lighting, JPEG; without skew or turns, so the drawn words' boxes stay exact), written as
- * `train/synth-<seed>-<n>.png` + `.lines.json` in lines.ts's format. Without them the receipts alone teach tesseract
+ * `train/synth-<seed>-<n>` in pages.ts's format. Without them the receipts alone teach tesseract
  * capitals and till-roll print and cost it typeset invoices (model card: 600 → 585 values on synthetic scans).
  * A tenth of the pages go to `val-synth/` to measure that on.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import type { DrawnWord } from '../../src/corpus/synth/canvas.js';
 import { generateDocument } from '../../src/corpus/synth/generate.js';
 import { FAMILIES, TEST_FAMILIES } from '../../src/corpus/synth/index.js';
 import { degradePage, scanParams } from '../../src/corpus/synth/scan.js';
+import { type TrainingLine, writeLinePage } from './pages.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,10 +27,8 @@ const out = resolve(values.out);
 for (const split of ['train', 'val-synth']) mkdirSync(join(out, split), { recursive: true });
 const families = FAMILIES.map((f) => f.name).filter((n) => !TEST_FAMILIES.includes(n));
 
-type Line = { box: [number, number, number, number]; text: string; ocr: string };
-
 /** Words of one page → text lines as tesseract would cut them: same row, split where a gap spans two line heights. */
-function linesOf(words: DrawnWord[], sx: number, sy: number): Line[] {
+function linesOf(words: DrawnWord[], sx: number, sy: number): TrainingLine[] {
   const rows: DrawnWord[][] = [];
   for (const w of [...words].sort((a, b) => a.box[1] + a.box[3] - (b.box[1] + b.box[3]))) {
     const cy = (w.box[1] + w.box[3]) / 2;
@@ -41,7 +39,7 @@ function linesOf(words: DrawnWord[], sx: number, sy: number): Line[] {
     if (row) row.push(w);
     else rows.push([w]);
   }
-  const lines: Line[] = [];
+  const lines: TrainingLine[] = [];
   for (const row of rows) {
     row.sort((a, b) => a.box[0] - b.box[0]);
     let run: DrawnWord[] = [];
@@ -87,10 +85,7 @@ for (let i = 0; i < count; i++) {
   );
   const split = i % 10 === 9 ? 'val-synth' : 'train';
   const stem = join(out, split, `synth-${values.seed}-${String(i).padStart(4, '0')}`);
-  await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } })
-    .png()
-    .toFile(`${stem}.png`);
-  writeFileSync(`${stem}.lines.json`, JSON.stringify({ width: raster.width, height: raster.height, lines }));
+  await writeLinePage(stem, raster, lines);
   written++;
   lineCount += lines.length;
 }

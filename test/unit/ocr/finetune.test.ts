@@ -8,11 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ocrRaster } from '../../../src/ocr/ocr.js';
 import { closeOcr } from '../../../src/ocr/tesseract.js';
-import type { Raster } from '../../../src/types.js';
+import { type TrainingLine, writeLinePage } from '../../../training/ocr/pages.js';
 import { buildInvoiceImage } from '../../fixtures/invoice-image.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -24,38 +23,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A page as lines.ts writes it: the raster as PNG, and each drawn line's pixel box with its text. */
-async function writePage(
-  folder: string,
-  stem: string,
-  raster: Raster,
-  lines: { box: number[]; text: string }[],
-) {
-  mkdirSync(folder, { recursive: true });
-  await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 1 } })
-    .png()
-    .toFile(join(folder, `${stem}.png`));
-  const doc = {
-    width: raster.width,
-    height: raster.height,
-    lines: lines.map((l) => ({ ...l, ocr: l.text })),
-  };
-  writeFileSync(join(folder, `${stem}.lines.json`), JSON.stringify(doc));
-}
-
-function drawnLines(image: ReturnType<typeof buildInvoiceImage>) {
+function drawnLines(image: ReturnType<typeof buildInvoiceImage>): TrainingLine[] {
   const { width, height } = image.raster;
   const byLine = new Map<number, typeof image.words>();
   for (const w of image.words) byLine.set(w.line, [...(byLine.get(w.line) ?? []), w]);
-  return [...byLine.values()].map((ws) => ({
-    box: [
-      Math.floor(Math.min(...ws.map((w) => w.bbox[0])) * width),
-      Math.floor(Math.min(...ws.map((w) => w.bbox[1])) * height),
-      Math.ceil(Math.max(...ws.map((w) => w.bbox[2])) * width),
-      Math.ceil(Math.max(...ws.map((w) => w.bbox[3])) * height),
-    ],
-    text: ws.map((w) => w.text).join(' '),
-  }));
+  return [...byLine.values()].map((ws) => {
+    const text = ws.map((w) => w.text).join(' ');
+    return {
+      box: [
+        Math.floor(Math.min(...ws.map((w) => w.bbox[0])) * width),
+        Math.floor(Math.min(...ws.map((w) => w.bbox[1])) * height),
+        Math.ceil(Math.max(...ws.map((w) => w.bbox[2])) * width),
+        Math.ceil(Math.max(...ws.map((w) => w.bbox[3])) * height),
+      ],
+      // Drawn text has its case: OCR's reading, whose case prepare.py would carry over, is the same text.
+      text,
+      ocr: text,
+    };
+  });
 }
 
 describe('OCR fine-tuning (training/ocr)', () => {
@@ -86,8 +71,9 @@ for ref, ocr in [('TEL:07-3507405', 'Tel:07-3507405'), ('TAN WOON YANN', 'tan wo
     const lines = drawnLines(image);
     expect(lines.length).toBeGreaterThan(5);
     const linesDir = join(dir, 'lines');
-    await writePage(join(linesDir, 'train'), 'page-0', image.raster, lines);
-    await writePage(join(linesDir, 'val'), 'page-1', image.raster, lines.slice(0, 4));
+    for (const split of ['train', 'val']) mkdirSync(join(linesDir, split), { recursive: true });
+    await writeLinePage(join(linesDir, 'train', 'page-0'), image.raster, lines);
+    await writeLinePage(join(linesDir, 'val', 'page-1'), image.raster, lines.slice(0, 4));
     const out = join(dir, 'out');
     const log = execFileSync(
       PYTHON,

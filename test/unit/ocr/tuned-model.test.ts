@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readGroundTruth } from '../../../src/corpus/import-common.js';
-import { SROIE_DIR } from '../../../src/corpus/import-sroie.js';
+import { referenceLines, SROIE_DIR } from '../../../src/corpus/import-sroie.js';
 import { assignSplits, DEV_FRACTION, supplierFamily } from '../../../src/corpus/splits.js';
 import { generateDocument } from '../../../src/corpus/synth/generate.js';
 import { degradePage, scanParams } from '../../../src/corpus/synth/scan.js';
@@ -91,9 +91,8 @@ describe("invex's fine-tuned OCR model", () => {
         join(SROIE_DIR, 'box', `${basename(e.path).replace(/\.\w+$/, '')}.csv`),
         'utf8',
       );
-      const reference = csv
-        .split('\n')
-        .map((l) => l.split(',').slice(8).join(','))
+      const reference = referenceLines(csv)
+        .map((l) => l.text)
         .join(' ');
       pages.push({ raster: page.raster, reference });
     }

@@ -5,7 +5,7 @@ import { config } from '../config.js';
 import { reviewFile } from '../deliver/review.js';
 import { readInput } from '../document/ingest.js';
 import { InvexError } from '../errors.js';
-import { closePipeline, extractFile } from '../pipeline.js';
+import { closePipeline, extractBytes } from '../pipeline.js';
 import { parseCommandArgs, parseFormat, parseOcrMode } from './args.js';
 import { type RunFilesSummary, runFiles } from './run-files.js';
 
@@ -44,10 +44,12 @@ export async function extractCommand(argv: string[]): Promise<RunFilesSummary> {
   if (reviewDir) mkdirSync(reviewDir, { recursive: true });
   const names = new Set<string>();
   const extract = async (file: string) => {
-    const invoice = await extractFile(file, opts);
+    // Read once: the review screen renders its page images from the very bytes that were extracted.
+    const c = config();
+    const bytes = await readInput(file, c.maxFileBytes);
+    const invoice = await extractBytes(bytes, file, opts);
     if (reviewDir) {
-      const c = config();
-      const html = await reviewFile(invoice, await readInput(file, c.maxFileBytes), c);
+      const html = await reviewFile(invoice, bytes, c);
       writeFileSync(join(reviewDir, uniqueName(names, `${basename(file)}.html`)), html);
     }
     return invoice;

@@ -79,6 +79,11 @@ export const ERROR_CODES = {
     retryable: true,
     summary: 'The document has no result yet (still queued or processing, or it failed).',
   },
+  INVEX_E_BUSY: {
+    status: 409,
+    retryable: true,
+    summary: 'Another request is changing the same document at this moment; send the request again.',
+  },
   INVEX_E_UNAVAILABLE: {
     status: 503,
     retryable: true,

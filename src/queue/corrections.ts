@@ -1,32 +1,22 @@
 /**
  * Review corrections through the service: checked against the document's current result, appended to its
  * correction log, and posted to its webhook as `document.corrected` (a deliver job of its own, retried like
- * any delivery). Requests for one document are taken one at a time in this process, so none is lost.
+ * any delivery). Requests for one document are taken one at a time across every API process (a lock in the
+ * shared Redis), so none is lost when replicas correct the same document at once.
  */
 import { logEntries, parseCorrections } from '../assemble/corrections.js';
 import type { Store } from '../deliver/store.js';
 import { InvexError } from '../errors.js';
 import { appendCorrections, readMeta, readResult, updateMeta } from './document-meta.js';
+import { withLock } from './lock.js';
 import { correctionJobId, documentIdOf } from './names.js';
 import type { QueueRuntime } from './runtime.js';
 import { deliverJobOptions } from './settings.js';
 
-const queues = new Map<string, Promise<unknown>>();
-
-/** Runs `fn` after every earlier call for the same document has finished. */
-function oneAtATime<T>(hex: string, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(hex) ?? Promise.resolve()).catch(() => {}).then(fn);
-  queues.set(hex, run);
-  void run.finally(() => {
-    if (queues.get(hex) === run) queues.delete(hex);
-  });
-  return run;
-}
-
 /** Applies a correction request (`{"fields": {...}}`) to a done document. */
 export function correctDocument(rt: QueueRuntime, store: Store, hex: string, body: unknown): Promise<void> {
   const request = parseCorrections(body);
-  return oneAtATime(hex, async () => {
+  return withLock(rt.redis, `${rt.settings.prefix}:lock:corrections:${hex}`, async () => {
     const meta = await readMeta(store, hex);
     if (!meta) throw new InvexError('INVEX_E_NOT_FOUND', `no document ${documentIdOf(hex)}`);
     const current = meta.status === 'done' ? await readResult(store, hex) : undefined;

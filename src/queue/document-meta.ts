@@ -64,7 +64,7 @@ export interface CorrectionLog {
   corrections: Correction[];
 }
 
-/** Appends to the document's correction log (the API serialises the calls for one document). */
+/** Appends to the document's correction log (callers hold the document's corrections lock: queue/corrections.ts). */
 export async function appendCorrections(
   store: Store,
   hex: string,

@@ -1,6 +1,6 @@
 """Rewrites an exported invoice-ner graph for faster CPU inference (run with /usr/bin/python3; needs python3-onnx).
 
-    optimize_onnx.py MODEL_DIR [--out DIR] [--int8 column|tensor|off]
+    optimize_onnx.py MODEL_DIR [--out DIR] [--int8 column|tensor|off] [--weights u8|s8|s7]
 
 MODEL_DIR holds model.onnx and rel2d.json as training/train.py writes them. Three rewrites, each checked by
 training/train.ts (or `invex optimize-model`) in onnxruntime-node against the graph it started from:
@@ -10,9 +10,16 @@ training/train.ts (or `invex optimize-model`) in onnxruntime-node against the gr
    which src/ner/featurize.ts `relBias` computes in a plain loop from the table written into rel2d.json (`weights`).
 2. Attention → com.microsoft.MultiHeadAttention: each layer's q·kᵀ, bias, softmax and ·v in one kernel, without
    the reshapes and transposes of the exported graph. Same arithmetic (the outputs agree to ~1e-6).
-3. int8 weights: every MatMul with a constant weight becomes DynamicQuantizeMatMul (weights int8 per output column,
+3. int8 weights: every MatMul with a constant weight becomes DynamicQuantizeMatMul (8-bit weights per output column,
    activations quantised per call). Attention itself stays float. Changes the logits slightly; the caller measures
-   how much and the model card gives the scores.
+   how much and the model card gives the scores. The weights are stored as uint8 around zero point 128 (`--weights
+   u8`, the same 255 levels as int8 ±127): with int8 weights onnxruntime multiplies by VPMADDUBSW on x86 CPUs
+   without VNNI (AVX2, e.g. AMD EPYC before Zen 4), whose 16-bit sum of two products saturates above 32,767
+   (255·127·2 = 64,770), so those CPUs computed other numbers than VNNI ones: model 0.3.1 (int8) scored ZUGFeRD 244
+   of 265 values on an AVX2 machine against 248 on a VNNI one, and its bundled samples' confidences differed. With
+   uint8 weights onnxruntime takes its U8U8 kernels, which do not saturate: 0.3.2 (0.3.1's levels as uint8) gives
+   0.3.1's VNNI results on the AVX2 machine, value for value, at the same speed. `--weights s7` (int8 ±63) avoids
+   the saturation at half the precision (ZUGFeRD 246).
 
 Each rewrite is skipped when the graph does not have the shape it expects (an older or foreign export), with a note.
 """
@@ -182,17 +189,22 @@ def fuse_attention(gr: Graph) -> int:
     return fused
 
 
-def quantize_weights(gr: Graph, per: str) -> int:
-    """MatMul(x, W const) → DynamicQuantizeMatMul(x, W int8, scale, 0). Returns how many were rewritten."""
+def quantize_weights(gr: Graph, per: str, kind: str = "u8") -> int:
+    """MatMul(x, W const) → DynamicQuantizeMatMul(x, W, scale, zero). Returns how many were rewritten."""
+    top = 63 if kind == "s7" else 127
     count = 0
     for n in [n for n in gr.g.node if n.op_type == "MatMul" and n.input[1] in gr.inits]:
         w = gr.const(n.input[1]).astype(np.float32)
         if w.ndim != 2:
             continue
         amax = np.abs(w).max(axis=0) if per == "column" else np.array(np.abs(w).max())
-        scale = np.maximum(amax / 127.0, 1e-12).astype(np.float32)
-        q = np.clip(np.round(w / scale), -127, 127).astype(np.int8)
+        scale = np.maximum(amax / top, 1e-12).astype(np.float32)
+        q = np.clip(np.round(w / scale), -top, top).astype(np.int8)
         zero = np.zeros(scale.shape, dtype=np.int8)
+        if kind == "u8":
+            # The same levels stored as uint8 around zero point 128: onnxruntime then takes its U8U8 kernels.
+            q = (q.astype(np.int16) + 128).astype(np.uint8)
+            zero = np.full(scale.shape, 128, dtype=np.uint8)
         base = n.name or n.output[0]
         names = [f"{base}/w_int8", f"{base}/w_scale", f"{base}/w_zero"]
         for arr, name in zip((q, scale, zero), names):
@@ -215,6 +227,8 @@ def main(argv=None) -> int:
     ap.add_argument("model_dir")
     ap.add_argument("--out", help="write here instead of rewriting MODEL_DIR (the other model files are copied)")
     ap.add_argument("--int8", choices=["column", "tensor", "off"], default="column")
+    ap.add_argument("--weights", choices=["u8", "s8", "s7"], default="u8",
+                    help="weight storage: u8 (8-bit levels as uint8, zero point 128), s8 (int8 ±127), s7 (int8 ±63)")
     ap.add_argument("--no-mha", action="store_true", help="keep the exported attention ops")
     args = ap.parse_args(argv)
 
@@ -243,8 +257,8 @@ def main(argv=None) -> int:
         n = fuse_attention(gr)
         done.append(f"{n} attention blocks fused")
     if args.int8 != "off":
-        n = quantize_weights(gr, args.int8)
-        done.append(f"{n} MatMuls int8 per {args.int8}")
+        n = quantize_weights(gr, args.int8, args.weights)
+        done.append(f"{n} MatMuls int8 per {args.int8} ({args.weights} weights)")
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(out, "model.onnx"))
     if rel2d is not None:

@@ -11,9 +11,11 @@
    then the last checkpoint is written as a traineddata, converted back to int (the size and speed of the stock
    model), and its character error rate on each held-out list (val: receipts of shops not trained on; val-synth:
    invoices) measured against the stock model's with lstmeval.
-4. `<out>/eng.traineddata.gz` and `<out>/eng.json` (iterations, line counts, error rates) are written.
+4. The words of the training shops' receipts (words.ts, `--words`) are added to the model's LSTM dictionary
+   (dictionary.py), so the decoder prefers them where a letter is uncertain.
+5. `<out>/eng.traineddata.gz` and `<out>/eng.json` (iterations, line counts, error rates, dictionary) are written.
 
-Needs Debian's tesseract-ocr (tesseract, lstmtraining, lstmeval, combine_tessdata). Seeded by tesseract itself
+Needs Debian's tesseract-ocr (tesseract, lstmtraining, lstmeval, combine_tessdata, dawg2wordlist, wordlist2dawg). Seeded by tesseract itself
 (lstmtraining's fixed random seed), so a rerun on the same files gives the same model.
 """
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import os
 import re
@@ -34,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
+import dictionary  # noqa: E402
 import int_to_float  # noqa: E402
 import prepare  # noqa: E402
 
@@ -65,6 +67,8 @@ def main() -> int:
     ap.add_argument('--iterations', type=int, default=12000)
     ap.add_argument('--out', default='models/ocr')
     ap.add_argument('--version', default='0.1.0', help="the model's version, written to eng.json")
+    ap.add_argument('--words', default='runs/ocr-words.tsv',
+                    help="words.ts's table: words added to the dictionary (none when the file is missing)")
     ap.add_argument('--skip-prepare', action='store_true', help='reuse the .lstmf files of an earlier run')
     ap.add_argument('--resume', action='store_true', help="go on from the work folder's last checkpoint to --iterations")
     args = ap.parse_args()
@@ -125,14 +129,13 @@ def main() -> int:
         errors[name] = {'stock': char_error(stock, listfile, log), 'fine_tuned': char_error(int_model, listfile, log)}
         print(f'{name} character error rate: stock {errors[name]["stock"]:.2f} %, fine-tuned {errors[name]["fine_tuned"]:.2f} %')
 
+    # The error rates above are the tuned network's, measured before its dictionary grows.
+    dictionary_info = None
+    if os.path.exists(args.words):
+        dictionary_info = dictionary.extend_dictionary(int_model, dictionary.read_words(args.words), int_model)
+        print(f'dictionary: {dictionary_info["added_words"]} words added to {dictionary_info["base_words"]}')
     os.makedirs(args.out, exist_ok=True)
-    shipped = os.path.join(args.out, 'eng.traineddata.gz')
-    # mtime 0: the same model gives the same bytes (and sha256).
-    with open(int_model, 'rb') as src, open(shipped, 'wb') as raw:
-        with gzip.GzipFile(fileobj=raw, mode='wb', compresslevel=9, mtime=0) as dst:
-            shutil.copyfileobj(src, dst)
-    with open(shipped, 'rb') as f:
-        sha256 = hashlib.sha256(f.read()).hexdigest()
+    sha256 = dictionary.write_gz(int_model, os.path.join(args.out, 'eng.traineddata.gz'))
     count = lambda path: sum(1 for _ in open(path, encoding='utf8'))  # noqa: E731
     info = {
         'name': 'invex-eng-ocr',
@@ -143,6 +146,7 @@ def main() -> int:
         'char_error_percent': errors,
         'minutes': round((time.time() - t0) / 60, 1),
         'sha256': sha256,
+        **({'dictionary': dictionary_info} if dictionary_info else {}),
     }
     with open(os.path.join(args.out, 'eng.json'), 'w', encoding='utf8') as f:
         json.dump(info, f, indent=2)

@@ -3,20 +3,19 @@
  * [--out runs/ocr-lines] [--val 0.1] [--cache corpus/cache/sroie]`): the SROIE receipts that are not in the dev
  * set, each as the page raster our ingest gives OCR (same grayscale, same upscaling) with its reference lines
  * (`box/NNN.csv`) mapped onto it and what our OCR read on each (the import's words cache), written as
- * `<split>/<receipt>` in pages.ts's format; `prepare.py` cuts the lines into tesseract's training files. The dev set's receipts are never written; of the rest, a share of shops (by
- * supplier, as the corpus splits) goes to `val/` to choose the training length on.
+ * `<split>/<receipt>` in pages.ts's format; `prepare.py` cuts the lines into tesseract's training files. The dev set's receipts are never written; of the rest, a share of shops goes to
+ * `val/` to measure on (split.ts).
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { readGroundTruth, wordsCacheFile } from '../../src/corpus/import-common.js';
+import { wordsCacheFile } from '../../src/corpus/import-common.js';
 import { referenceLines, SROIE_DIR } from '../../src/corpus/import-sroie.js';
-import { supplierFamily } from '../../src/corpus/splits.js';
 import { defaultIngestOptions, ingestBytes } from '../../src/document/ingest.js';
 import type { DocumentWords } from '../../src/types.js';
 import { type TrainingLine, writeLinePage } from './pages.js';
+import { ocrReceipts } from './split.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,20 +29,11 @@ const out = resolve(values.out);
 rmSync(out, { recursive: true, force: true });
 for (const split of ['train', 'val']) mkdirSync(join(out, split), { recursive: true });
 
-const dev = new Set((await readGroundTruth(resolve(values.dev))).map((e) => basename(e.path)));
-const all = await readGroundTruth(SROIE_DIR);
-const valShare = Number(values.val);
-
-function splitOf(supplier: string | undefined): 'train' | 'val' {
-  const h = createHash('sha256').update(supplierFamily(supplier)).digest().readUInt32BE(0) / 2 ** 32;
-  return h < valShare ? 'val' : 'train';
-}
+const { receipts, devCount } = await ocrReceipts(values.dev, Number(values.val));
 
 const counts = { train: 0, val: 0, receipts: 0, skipped: 0 };
-for (const e of all) {
-  if (dev.has(basename(e.path))) continue;
+for (const { entry: e, split } of receipts) {
   const stem = basename(e.path).replace(/\.\w+$/, '');
-  const split = splitOf(e.fields.supplier_name);
   const bytes = readFileSync(e.path);
   const meta = await sharp(bytes).metadata();
   const page = (await ingestBytes(bytes, defaultIngestOptions())).pages[0];
@@ -94,6 +84,6 @@ for (const e of all) {
   counts.receipts++;
 }
 console.log(
-  `${counts.receipts} receipts (${dev.size} dev receipts left out, ${counts.skipped} without a raster): ` +
+  `${counts.receipts} receipts (${devCount} dev receipts left out, ${counts.skipped} without a raster): ` +
     `${counts.train} train lines, ${counts.val} val lines in ${out}`,
 );

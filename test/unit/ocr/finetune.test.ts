@@ -1,7 +1,8 @@
 /**
  * The OCR fine-tuning recipe (training/ocr) end to end on a tiny set: the stock integer model turned into float,
  * lines cut with prepare.py, a few lstmtraining iterations, the result converted back to int, and tesseract.js
- * reading with it. Needs Debian's tesseract-ocr (lstmtraining), which .ci/run installs.
+ * reading with it, and the dictionary grown with the given words. Needs Debian's tesseract-ocr (lstmtraining,
+ * combine_tessdata, dawg2wordlist), which .ci/run installs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,9 @@ for ref, ocr in [('TEL:07-3507405', 'Tel:07-3507405'), ('TAN WOON YANN', 'tan wo
     await writeLinePage(join(linesDir, 'train', 'page-0'), image.raster, lines);
     await writeLinePage(join(linesDir, 'val', 'page-1'), image.raster, lines.slice(0, 4));
     const out = join(dir, 'out');
+    // Words for the dictionary, as words.ts writes them: two Malay address words the English one lacks, one it has.
+    const words = join(dir, 'words.tsv');
+    writeFileSync(words, 'word\tshops\treceipts\nPERINDUSTRIAN\t3\t9\nJLN\t12\t40\nJALAN\t30\t99\n');
     const log = execFileSync(
       PYTHON,
       [
@@ -87,6 +91,8 @@ for ref, ocr in [('TEL:07-3507405', 'Tel:07-3507405'), ('TAN WOON YANN', 'tan wo
         '4',
         '--out',
         out,
+        '--words',
+        words,
       ],
       { cwd: ROOT, encoding: 'utf8' },
     );
@@ -97,6 +103,8 @@ for ref, ocr in [('TEL:07-3507405', 'Tel:07-3507405'), ('TAN WOON YANN', 'tan wo
     expect(info.char_error_percent.val.stock).toBeGreaterThanOrEqual(0);
     expect(info.char_error_percent.val.stock).toBeLessThan(10);
     expect(info.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // Each new word in three forms (JALAN is in the English dictionary in all three already).
+    expect(info.dictionary).toMatchObject({ source_words: 3, added_words: 6 });
 
     // A few iterations leave the model what it was: tesseract.js loads the result and still reads the page.
     const tessdata = join(dir, 'tessdata');
@@ -114,5 +122,28 @@ for ref, ocr in [('TEL:07-3507405', 'Tel:07-3507405'), ('TAN WOON YANN', 'tan wo
     const read = new Set(r.words.map((w) => w.text));
     const drawn = image.words.map((w) => w.text);
     expect(drawn.filter((t) => read.has(t)).length / drawn.length).toBeGreaterThan(0.9);
+
+    // The words are in the shipped model's dictionary, next to the English ones.
+    const parts = join(dir, 'parts');
+    mkdirSync(parts);
+    execFileSync('combine_tessdata', ['-u', join(tessdata, 'eng.traineddata'), join(parts, 'eng.')]);
+    execFileSync('dawg2wordlist', [
+      join(parts, 'eng.lstm-unicharset'),
+      join(parts, 'eng.lstm-word-dawg'),
+      join(parts, 'words.txt'),
+    ]);
+    const dict = new Set(readFileSync(join(parts, 'words.txt'), 'utf8').split('\n'));
+    for (const w of [
+      'PERINDUSTRIAN',
+      'Perindustrian',
+      'perindustrian',
+      'JLN',
+      'Jln',
+      'jln',
+      'JALAN',
+      'invoice',
+    ])
+      expect(dict.has(w), w).toBe(true);
+    expect(dict.size).toBeGreaterThan(300_000);
   }, 180_000);
 });

@@ -10,7 +10,7 @@
 import type { DocumentWords, Word } from '../types.js';
 import { MAX_RUN_GAP, salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
-import { LEGAL_END, personAboveStreet, SALUTATION, TITLES } from './parties.js';
+import { LEGAL_END, personAboveStreet, SALUTATION, TITLES, untilLegalForm } from './parties.js';
 import { wordHeight as height, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
@@ -332,7 +332,7 @@ const MIN_LETTER_SHARE = 0.6;
 /**
  * The issuer by its letterhead: the first line of the first page that reads well, is mostly letters, holds no
  * caption and is no document title ("TAX INVOICE" above "DOMINO'S PIZZA"), unless it opens an addressee block.
- * Receipts print the shop's name first.
+ * Receipts print the shop's name first. A registration number after the legal form is not part of the name.
  */
 export function letterheadName(doc: DocumentWords): Found | undefined {
   const page = doc.pages[0];
@@ -352,7 +352,15 @@ export function letterheadName(doc: DocumentWords): Found | undefined {
     if (DOCUMENT_TITLE.test(text)) continue;
     // A page that opens with an addressee ("Herrn" / "Max Mustermann") has no letterhead above it.
     if (SALUTATION.test(run[0]?.w.text ?? '')) return undefined;
-    return { page: page.number, wordIndices: run.map((x) => x.i) };
+    return {
+      page: page.number,
+      wordIndices: [
+        ...untilLegalForm(
+          words,
+          run.map((x) => x.i),
+        ),
+      ],
+    };
   }
   return undefined;
 }

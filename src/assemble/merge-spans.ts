@@ -5,7 +5,7 @@
  * (stacked lines, aligned, no gap) are one value.
  */
 import type { DocumentWords, Word } from '../types.js';
-import { LEGAL_END, SALUTATION, TITLES } from './parties.js';
+import { LEGAL_END, SALUTATION, TITLES, untilLegalForm } from './parties.js';
 import { midY, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
@@ -210,11 +210,8 @@ export function dropAfterLegalForm(doc: DocumentWords, spans: readonly NerSpan[]
   return spans.map((s) => {
     const words = doc.pages[s.page - 1]?.words;
     if (!words || !s.field.endsWith('_name')) return s;
-    const end = s.wordIndices.findLastIndex((i) => LEGAL_END.test(words[i]?.text ?? ''));
-    if (end < 0 || end === s.wordIndices.length - 1) return s;
-    const after = s.wordIndices.slice(end + 1);
-    if (!after.every((i) => /\p{N}/u.test(words[i]?.text ?? ''))) return s;
-    return { ...s, wordIndices: s.wordIndices.slice(0, end + 1) };
+    const kept = untilLegalForm(words, s.wordIndices);
+    return kept === s.wordIndices ? s : { ...s, wordIndices: [...kept] };
   });
 }
 

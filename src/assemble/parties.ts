@@ -8,6 +8,22 @@
 export const LEGAL_END =
   /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Co\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
 
+/**
+ * `indices` (words of a name, in order) up to the name's legal form when only words with digits follow it: the
+ * registration number printed after a company's name ("MOONLIGHT CAKE HOUSE SDN BHD 802729-U", "TF Value-Mart Sdn
+ * Bhd (482123-U)"). A legal form is where a company's name ends; other words after it are kept ("Muster GmbH Berlin").
+ */
+export function untilLegalForm(
+  words: readonly { text: string }[],
+  indices: readonly number[],
+): readonly number[] {
+  const end = indices.findLastIndex((i) => LEGAL_END.test(words[i]?.text ?? ''));
+  if (end < 0 || end === indices.length - 1) return indices;
+  const after = indices.slice(end + 1);
+  if (!after.every((i) => /\p{N}/u.test(words[i]?.text ?? ''))) return indices;
+  return indices.slice(0, end + 1);
+}
+
 // The words of legal forms, and the joiners between them ("Sdn Bhd", "GmbH & Co. KG", "Co. (M) Bhd"): a "name"
 // made of these alone names no company.
 export const LEGAL_WORD = /^(sdn\.?|pte\.?|pty\.?|&|\(m\))$/i;

@@ -446,6 +446,9 @@ describe('assemble', () => {
     const logo = ocr.pages[0]?.words[0];
     if (logo) logo.confidence = 0.1;
     expect(assemble(ocr, []).fields.supplier_name).toMatchObject({ value: "DOMINO'S PIZZA" });
+    // The registration number printed after the legal form is not the name's.
+    const reg = page(['TF Value-Mart Sdn Bhd (482123-U)', 'Bentong']);
+    expect(assemble(reg, []).fields.supplier_name).toMatchObject({ value: 'TF Value-Mart Sdn Bhd' });
   });
 
   it("reads a letter's addressee under a lone salutation as the buyer when the model tagged none", () => {

@@ -156,14 +156,22 @@ export async function extractBytes(bytes: Uint8Array, path: string, opts: Extrac
   return invoice;
 }
 
-/** A file path → the full output contract. */
-export async function extractFile(path: string, opts: ExtractOptions): Promise<Invoice> {
+/** A file path → the full output contract, with the bytes read (a caller may render the pages from them). */
+export async function extractFileWithBytes(
+  path: string,
+  opts: ExtractOptions,
+): Promise<{ invoice: Invoice; bytes: Uint8Array }> {
   const t0 = performance.now();
   const bytes = await readInput(path, config().maxFileBytes);
   const invoice = await extractBytes(bytes, path, opts);
-  // The total counts the file read too, as it did before the bytes path was split out.
+  // The total counts the file read too.
   invoice.timings_ms.total = Math.round(performance.now() - t0);
-  return invoice;
+  return { invoice, bytes };
+}
+
+/** A file path → the full output contract. */
+export async function extractFile(path: string, opts: ExtractOptions): Promise<Invoice> {
+  return (await extractFileWithBytes(path, opts)).invoice;
 }
 
 /** Releases the per-process engines (OCR workers, model sessions) so the process can exit. */

@@ -3,7 +3,7 @@
     optimize_onnx.py MODEL_DIR [--out DIR] [--int8 column|tensor|off] [--weights u8|s8|s7]
 
 MODEL_DIR holds model.onnx and rel2d.json as training/train.py writes them. Three rewrites, each checked by
-training/train.ts (or `invex optimize-model`) in onnxruntime-node against the graph it started from:
+training/train.ts in onnxruntime-node against the graph it started from:
 
 1. rel_pair → rel_bias. The exported graph looks the learned 2D bias of every word pair up itself: a [B,T,T,H]
    Gather and a transpose to [B,H,T,T], a quarter of its run time. The rewritten graph takes that bias as an input,

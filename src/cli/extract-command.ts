@@ -3,9 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { config } from '../config.js';
 import { reviewFile } from '../deliver/review.js';
-import { readInput } from '../document/ingest.js';
 import { InvexError } from '../errors.js';
-import { closePipeline, extractBytes } from '../pipeline.js';
+import { closePipeline, extractFileWithBytes } from '../pipeline.js';
 import { parseCommandArgs, parseFormat, parseOcrMode } from './args.js';
 import { type RunFilesSummary, runFiles } from './run-files.js';
 
@@ -45,11 +44,9 @@ export async function extractCommand(argv: string[]): Promise<RunFilesSummary> {
   const names = new Set<string>();
   const extract = async (file: string) => {
     // Read once: the review screen renders its page images from the very bytes that were extracted.
-    const c = config();
-    const bytes = await readInput(file, c.maxFileBytes);
-    const invoice = await extractBytes(bytes, file, opts);
+    const { invoice, bytes } = await extractFileWithBytes(file, opts);
     if (reviewDir) {
-      const html = await reviewFile(invoice, bytes, c);
+      const html = await reviewFile(invoice, bytes, config());
       writeFileSync(join(reviewDir, uniqueName(names, `${basename(file)}.html`)), html);
     }
     return invoice;

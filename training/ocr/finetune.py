@@ -15,8 +15,8 @@
    (dictionary.py), so the decoder prefers them where a letter is uncertain.
 5. `<out>/eng.traineddata.gz` and `<out>/eng.json` (iterations, line counts, error rates, dictionary) are written.
 
-Needs Debian's tesseract-ocr (tesseract, lstmtraining, lstmeval, combine_tessdata, dawg2wordlist, wordlist2dawg). Seeded by tesseract itself
-(lstmtraining's fixed random seed), so a rerun on the same files gives the same model.
+Needs Debian's tesseract-ocr (tesseract, lstmtraining, lstmeval, combine_tessdata, dawg2wordlist, wordlist2dawg).
+Seeded by tesseract itself (lstmtraining's fixed random seed), so a rerun on the same files gives the same model.
 """
 
 from __future__ import annotations

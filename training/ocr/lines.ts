@@ -3,8 +3,8 @@
  * [--out runs/ocr-lines] [--val 0.1] [--cache corpus/cache/sroie]`): the SROIE receipts that are not in the dev
  * set, each as the page raster our ingest gives OCR (same grayscale, same upscaling) with its reference lines
  * (`box/NNN.csv`) mapped onto it and what our OCR read on each (the import's words cache), written as
- * `<split>/<receipt>` in pages.ts's format; `prepare.py` cuts the lines into tesseract's training files. The dev set's receipts are never written; of the rest, a share of shops goes to
- * `val/` to measure on (split.ts).
+ * `<split>/<receipt>` in pages.ts's format; `prepare.py` cuts the lines into tesseract's training files. The
+ * dev set's receipts are never written; of the rest, a share of shops goes to `val/` to measure on (split.ts).
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';

@@ -10,11 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStore, putJson, type Store } from '../../../src/deliver/store.js';
 import { correctDocument } from '../../../src/queue/corrections.js';
-import { type DocumentMeta, docKeys, readMeta, readResult } from '../../../src/queue/document-meta.js';
+import { docKeys, readMeta, readResult } from '../../../src/queue/document-meta.js';
 import { withLock } from '../../../src/queue/lock.js';
 import { QueueRuntime } from '../../../src/queue/runtime.js';
 import { resultWith } from '../../fixtures/results.js';
-import { dropPrefix, tempDir, testSettings } from './helpers.js';
+import { documentMeta, dropPrefix, tempDir, testSettings } from './helpers.js';
 
 const settings = testSettings();
 const data = tempDir('corrections-lock');
@@ -37,16 +37,7 @@ afterAll(async () => {
 
 describe('corrections across API replicas', () => {
   it('keeps every correction when replicas correct the same document at once', async () => {
-    const now = new Date().toISOString();
-    const meta: DocumentMeta = {
-      id: `sha256:${HEX}`,
-      status: 'done',
-      media_type: 'application/pdf',
-      bytes: 1,
-      created_at: now,
-      updated_at: now,
-    };
-    await putJson(store, docKeys(HEX).meta, meta);
+    await putJson(store, docKeys(HEX).meta, documentMeta(HEX, { status: 'done' }));
     await putJson(store, docKeys(HEX).result, resultWith({}, {}, HEX));
 
     // 12 requests, each with a value of its own, spread over the replicas.

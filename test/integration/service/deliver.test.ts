@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStore, putJson, type Store } from '../../../src/deliver/store.js';
-import { type DocumentMeta, docKeys } from '../../../src/queue/document-meta.js';
+import { docKeys } from '../../../src/queue/document-meta.js';
 import { addDocumentFlow } from '../../../src/queue/flows.js';
 import { QueueRuntime } from '../../../src/queue/runtime.js';
 import { deliverProcessor, deliveryIdOf, RetryLater } from '../../../workers/deliver.js';
-import { dropPrefix, startReceiver, tempDir, testSettings, WEBHOOK_SECRET } from './helpers.js';
+import { documentMeta, dropPrefix, startReceiver, tempDir, testSettings, WEBHOOK_SECRET } from './helpers.js';
 
 const settings = testSettings();
 const data = tempDir('deliver');
@@ -34,17 +34,7 @@ afterAll(async () => {
 });
 
 async function doneDocument(hex: string, callbackUrl: string) {
-  const now = new Date().toISOString();
-  const meta: DocumentMeta = {
-    id: `sha256:${hex}`,
-    status: 'done',
-    media_type: 'application/pdf',
-    bytes: 1,
-    created_at: now,
-    updated_at: now,
-    callback_url: callbackUrl,
-    pages_total: 1,
-  };
+  const meta = documentMeta(hex, { status: 'done', callback_url: callbackUrl, pages_total: 1 });
   await putJson(store, docKeys(hex).meta, meta);
   await putJson(store, docKeys(hex).result, { schema_version: '1' });
   await addDocumentFlow(rt, hex);

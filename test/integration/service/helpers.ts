@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { generateDocument } from '../../../src/corpus/synth/generate.js';
 import { redisOptions } from '../../../src/queue/connection.js';
+import type { DocumentMeta } from '../../../src/queue/document-meta.js';
 import { QUEUE_NAMES, STAGES } from '../../../src/queue/names.js';
 import { type QueueSettings, queueSettings } from '../../../src/queue/settings.js';
 import { buildInvoiceImage } from '../../fixtures/invoice-image.js';
@@ -140,4 +141,20 @@ export function xmllintUbl(xml: string, root: 'Invoice' | 'CreditNote'): [boolea
   } finally {
     dir.remove();
   }
+}
+
+/** A document's stored record (meta.json) as the API writes it at upload, with the given status and fields. */
+export function documentMeta(
+  hex: string,
+  more: Partial<DocumentMeta> & Pick<DocumentMeta, 'status'>,
+): DocumentMeta {
+  const now = new Date().toISOString();
+  return {
+    id: `sha256:${hex}`,
+    media_type: 'application/pdf',
+    bytes: 1,
+    created_at: now,
+    updated_at: now,
+    ...more,
+  };
 }

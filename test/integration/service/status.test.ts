@@ -7,12 +7,12 @@ import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStore, putJson, type Store } from '../../../src/deliver/store.js';
 import { redisOptions } from '../../../src/queue/connection.js';
-import { type DocumentMeta, docKeys } from '../../../src/queue/document-meta.js';
+import { docKeys } from '../../../src/queue/document-meta.js';
 import { addDocumentFlow, addPagesFlow } from '../../../src/queue/flows.js';
 import { QUEUE_NAMES } from '../../../src/queue/names.js';
 import { QueueRuntime } from '../../../src/queue/runtime.js';
 import { documentStatus } from '../../../src/queue/status.js';
-import { dropPrefix, tempDir, testSettings } from './helpers.js';
+import { documentMeta, dropPrefix, tempDir, testSettings } from './helpers.js';
 
 const settings = testSettings();
 const data = tempDir('status');
@@ -43,16 +43,7 @@ const progress = async () => (await documentStatus(rt, store, HEX))?.progress;
 
 describe('progress', () => {
   it('counts text pages once ingest is done and OCR pages as their jobs complete', async () => {
-    const now = new Date().toISOString();
-    const meta: DocumentMeta = {
-      id: `sha256:${HEX}`,
-      status: 'processing',
-      media_type: 'application/pdf',
-      bytes: 1,
-      created_at: now,
-      updated_at: now,
-      pages_total: 3,
-    };
+    const meta = documentMeta(HEX, { status: 'processing', pages_total: 3 });
     await putJson(store, docKeys(HEX).meta, meta);
     await addDocumentFlow(rt, HEX);
     expect(await progress()).toEqual({ pages_done: 0, pages_total: 3 }); // ingest still running

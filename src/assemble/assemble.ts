@@ -19,7 +19,7 @@ import {
   letterheadName,
   nameByCaption,
 } from './captions.js';
-import { completeSubtotalAndTax, totalOfPartials } from './complete.js';
+import { completeSubtotalAndTax, isPartOfTotal, totalOfPartials } from './complete.js';
 import { withEmbedded } from './embedded.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import {
@@ -193,8 +193,12 @@ function totalByStrongLabel(
     return undefined;
   const best = labeled.filter((k) => k.keyword >= STRONG_KEYWORD)[0];
   const c = best ? labeledTotal(doc, page.number, best.index, ev) : undefined;
+  if (!c || c.value === tagged.value) return undefined;
   // "All prices incl. tax 8.25%: $739.65" reads as a strong total label, but the model tagged it as the tax.
-  return c && c.value !== tagged.value && !others.includes(c.value) ? c : undefined;
+  if (others.includes(c.value)) return undefined;
+  // "Incl. 6% GST 0.70" and "Total Sales Amount 33.00" read as strong total labels too, but their amounts are the
+  // tax and the net of the tagged total at the printed rate: the arithmetic confirms the tagged one.
+  return isPartOfTotal(page, new Decimal(tagged.value), new Decimal(c.value)) ? undefined : c;
 }
 
 /** The tagged amount due is the tagged total, printed apart: two labels agree on it. */

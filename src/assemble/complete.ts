@@ -90,6 +90,22 @@ export function completeSubtotalAndTax(
   return best ? pair(best, '') : undefined;
 }
 
+/**
+ * Is `part` the tax or the net that a tax rate printed on the page gives on `total`? Then it is a part of that
+ * total, which the arithmetic confirms: "(Inclusive) GST 6% 33.57" under a total of 593.10, or "Total Sales
+ * Amount 33.00" above a cash-rounded "TOTAL 35.00" (33.00 + 6 % = 34.98, rounded to the 5-cent coin).
+ */
+export function isPartOfTotal(page: Page, total: Decimal, part: Decimal): boolean {
+  if (!part.gt(0) || !part.lt(total)) return false;
+  // A cash-rounded total (a multiple of 5 cents) may be the exact gross rounded by up to half that step.
+  const slack = total.mod('0.05').isZero() ? '0.025' : '0.005';
+  return printedRates(page).some((r) => {
+    const tax = total.times(r).div(r.plus(100));
+    const gross = part.times(r.plus(100)).div(100);
+    return tax.minus(part).abs().lte('0.01') || gross.minus(total).abs().lte(slack);
+  });
+}
+
 /** The tax rates printed on a page ("19%", or "19" then "%"), as percentages. */
 function printedRates(page: Page): Decimal[] {
   const out: Decimal[] = [];

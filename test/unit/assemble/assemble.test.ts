@@ -617,6 +617,24 @@ describe('assemble', () => {
     expect(assemble(sum, sumSpans).fields.total_amount).toMatchObject({ value: '11.90' });
   });
 
+  it('keeps the tagged total when the strongly labeled amount is its tax or net at a printed rate', () => {
+    // The tax a printed rate gives on the tagged total: 593.10 × 6/106 = 33.57.
+    const tax = page(['Sub-total: 593.10', '(Inclusive) GST 6% 33.57', 'Total: 593.10']);
+    const taxOut = assemble(tax, [span(tax, 'total_amount', 2, ['593.10'])]);
+    expect(taxOut.fields.total_amount).toMatchObject({ value: '593.10' });
+    expect(taxOut.validation.map((r) => r.rule)).not.toContain('INVEX-TOTAL-BY-STRONG-LABEL');
+    // The net: 33.00 + 6 % = 34.98, cash-rounded to the 35.00 that is tagged.
+    const net = page(['Total Sales Amount 33.00', 'GST 6% 1.98', 'Rounding Adjustment 0.02', 'TOTAL 35.00']);
+    expect(assemble(net, [span(net, 'total_amount', 3, ['35.00'])]).fields.total_amount).toMatchObject({
+      value: '35.00',
+    });
+    // Without a printed rate nothing says so, and the strong label wins as before.
+    const noRate = page(['Total Sales Amount 33.00', 'GST 1.98', 'Rounding Adjustment 0.02', 'TOTAL 35.00']);
+    expect(assemble(noRate, [span(noRate, 'total_amount', 3, ['35.00'])]).fields.total_amount).toMatchObject({
+      value: '33.00',
+    });
+  });
+
   it('takes the rounded amount paid as the total when a rounding line follows the total (cash rounding)', () => {
     const d = page(['Total (Incl GST): 31.02', 'Rounding Adj: -0.02', 'CASH : 31.00']);
     const o = assemble(d, [span(d, 'total_amount', 0, ['31.02'])]);

@@ -25,6 +25,7 @@ import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import {
   completeNameRuns,
   dropAfterLegalForm,
+  dropContactTail,
   dropMisreadLines,
   mergeStackedSpans,
   resolvePartyRuns,
@@ -218,9 +219,12 @@ export function assemble(
   spans: readonly NerSpan[],
   opts: AssembleOptions = {},
 ): Assembled {
-  const merged = mergeStackedSpans(
+  const merged = dropContactTail(
     doc,
-    completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+    mergeStackedSpans(
+      doc,
+      completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+    ),
   );
   const ev = gatherEvidence(doc, merged);
   const cands = merged.map((s) => toCandidate(doc, s, ev)).filter((c): c is Candidate => c !== undefined);

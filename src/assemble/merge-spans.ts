@@ -215,6 +215,29 @@ export function dropAfterLegalForm(doc: DocumentWords, spans: readonly NerSpan[]
   });
 }
 
+// A phone, fax or e-mail caption ("TEL/FAX:07-3886322", "Tel.", "H/P", "E-mail:"): where an address has ended.
+const CONTACT_CAPTION =
+  /^(tel|fax|tel\/fax|phone|ph|h\/p|hp|mobile|mob|e-?mail|telefon|t[ée]l[ée]phone)\b[.:/]?/i;
+// What follows a contact caption: a number, or an e-mail address.
+const CONTACT_VALUE = /\d|@/;
+
+/**
+ * Cuts a phone or e-mail line off an address tagged with it ("…, 81750 JOHOR BAHRU, JOHOR, TEL/FAX:07-3886322"):
+ * from a contact caption followed by a number or an e-mail address, the span is the shop's contact details, not its address.
+ */
+export function dropContactTail(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  return spans.map((s) => {
+    const words = doc.pages[s.page - 1]?.words;
+    if (!words || !s.field.endsWith('_address')) return s;
+    const at = s.wordIndices.findIndex((i, k) => {
+      const text = words[i]?.text ?? '';
+      const next = words[s.wordIndices[k + 1] ?? -1]?.text ?? '';
+      return k >= 2 && CONTACT_CAPTION.test(text) && (CONTACT_VALUE.test(text) || CONTACT_VALUE.test(next));
+    });
+    return at < 0 ? s : { ...s, wordIndices: s.wordIndices.slice(0, at) };
+  });
+}
+
 export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   const out: NerSpan[] = [];
   const blocks = new Map<string, Piece[]>();

@@ -3,6 +3,7 @@ import { assemble } from '../../../src/assemble/assemble.js';
 import {
   completeNameRuns,
   dropAfterLegalForm,
+  dropContactTail,
   dropMisreadLines,
   mergeStackedSpans,
   resolvePartyRuns,
@@ -395,6 +396,22 @@ describe('dropAfterLegalForm', () => {
     expect(dropAfterLegalForm(words, [town])).toEqual([town]);
     const address = span(d, 'supplier_address', ['SDN', 'BHD', '802729-U']);
     expect(dropAfterLegalForm(d, [address])).toEqual([address]);
+  });
+});
+
+describe('dropContactTail', () => {
+  it('cuts a phone or e-mail caption and what follows it off an address, and nothing else', () => {
+    const d = rowsDoc([[['81750 JOHOR BAHRU, JOHOR, TEL/FAX:07-3886322', 0.05]], [['Tel.: 030 1234', 0.05]]]);
+    const tagged = span(d, 'supplier_address', ['81750', 'JOHOR', 'BAHRU,', 'JOHOR,', 'TEL/FAX:07-3886322']);
+    expect(dropContactTail(d, [tagged]).map((s) => textOf(d, s))).toEqual(['81750 JOHOR BAHRU, JOHOR,']);
+    const spaced = span(d, 'customer_address', ['81750', 'JOHOR', 'BAHRU,', 'Tel.:', '030', '1234']);
+    expect(dropContactTail(d, [spaced]).map((s) => textOf(d, s))).toEqual(['81750 JOHOR BAHRU,']);
+    // A caption without a number is no contact line ("Telegraph Road"); names and short spans are left alone.
+    const road = rowsDoc([[['12 Tel Road, Leeds LS1', 0.05]]]);
+    const street = span(road, 'supplier_address', ['12', 'Tel', 'Road,', 'Leeds', 'LS1']);
+    expect(dropContactTail(road, [street])).toEqual([street]);
+    const name = span(d, 'supplier_name', ['81750', 'JOHOR', 'BAHRU,', 'JOHOR,', 'TEL/FAX:07-3886322']);
+    expect(dropContactTail(d, [name])).toEqual([name]);
   });
 });
 

@@ -23,6 +23,7 @@ import { completeSubtotalAndTax, isPartOfTotal, totalOfPartials } from './comple
 import { withEmbedded } from './embedded.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import {
+  completeAddressLines,
   completeNameRuns,
   dropAfterLegalForm,
   dropContactTail,
@@ -221,9 +222,12 @@ export function assemble(
 ): Assembled {
   const merged = dropContactTail(
     doc,
-    mergeStackedSpans(
+    completeAddressLines(
       doc,
-      completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+      mergeStackedSpans(
+        doc,
+        completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+      ),
     ),
   );
   const ev = gatherEvidence(doc, merged);

@@ -366,6 +366,63 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
   });
 }
 
+// A caption ("Address:", "Add:") or a lone separator ends an address line's run.
+const ADDRESS_STOP = /:$|^[^\p{L}\p{N}&+#]+$/u;
+
+/**
+ * Widens an address to the whole run of words on each of its lines. The model often leaves out a line's first
+ * words ("Blk" of "Blk 2, Unit G1 & G2", "Menara Dion" of "Menara Dion #02-03, Level 2,") or a short word between
+ * two tagged pieces ("&"): an address line is printed as one run. A run stops at a column gap, a caption, a
+ * separator, or a word that a span of another field holds.
+ */
+export function completeAddressLines(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  const taken = new Set<string>();
+  const widened = spans.map((s) => {
+    const words = doc.pages[s.page - 1]?.words;
+    if (!words || !s.field.endsWith('_address') || s.wordIndices.length === 0) return s;
+    const mine = new Set(s.wordIndices);
+    const linesOf = (o: NerSpan) => new Set(o.wordIndices.map((i) => words[i]?.line));
+    // Another field's span on one of this address's lines, less sure and shorter there, yields its words: one
+    // line is one run ("Blk" tagged as a name at 0.42 before "2, Unit G1 & G2," tagged as the address at 0.94).
+    const yields = (o: NerSpan) => {
+      const [line, ...more] = linesOf(o);
+      const ours = s.wordIndices.filter((i) => words[i]?.line === line).length;
+      return more.length === 0 && o.score < s.score && o.wordIndices.length < ours;
+    };
+    const others = spans.filter((o) => o.page === s.page && o.field !== s.field);
+    const held = new Set(others.filter((o) => !yields(o)).flatMap((o) => o.wordIndices));
+    const added: number[] = [];
+    const free = (x: Placed) => !held.has(x.i) && !ADDRESS_STOP.test(x.word.text);
+    for (const line of linesOf(s)) {
+      const run: Placed[] = words
+        .map((word, i) => ({ word, i }))
+        .filter((x) => x.word.line === line)
+        .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+      const first = run.findIndex((x) => mine.has(x.i));
+      const last = run.findLastIndex((x) => mine.has(x.i));
+      const gapOk = (a: Word, b: Word) =>
+        b.bbox[0] - a.bbox[2] <= MAX_RUN_GAP * Math.max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]);
+      // Between two tagged words of the line: only when the whole stretch is one run.
+      const inner = run.slice(first, last + 1);
+      if (inner.every((x, k) => k === 0 || gapOk((inner[k - 1] as Placed).word, x.word)))
+        for (const x of inner) if (!mine.has(x.i) && free(x)) added.push(x.i);
+      for (let k = first - 1; k >= 0; k--) {
+        const x = run[k] as Placed;
+        if (!free(x) || !gapOk(x.word, (run[k + 1] as Placed).word)) break;
+        added.push(x.i);
+      }
+    }
+    for (const i of added) taken.add(`${s.page}|${i}`);
+    return added.length === 0 ? s : { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
+  });
+  if (taken.size === 0) return widened;
+  return widened.flatMap((s) => {
+    if (s.field.endsWith('_address')) return [s];
+    const rest = s.wordIndices.filter((i) => !taken.has(`${s.page}|${i}`));
+    return rest.length === 0 ? [] : [{ ...s, wordIndices: rest }];
+  });
+}
+
 /** Words of a row, left to right, no gap between neighbours wider than MAX_RUN_GAP word heights `h`. */
 function isOneRun(row: readonly Placed[], h: number): boolean {
   return row.every(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/assemble/assemble.js';
 import {
+  completeAddressLines,
   completeNameRuns,
   dropAfterLegalForm,
   dropContactTail,
@@ -396,6 +397,44 @@ describe('dropAfterLegalForm', () => {
     expect(dropAfterLegalForm(words, [town])).toEqual([town]);
     const address = span(d, 'supplier_address', ['SDN', 'BHD', '802729-U']);
     expect(dropAfterLegalForm(d, [address])).toEqual([address]);
+  });
+});
+
+describe('completeAddressLines', () => {
+  it("widens an address to its lines' whole runs, taking a weaker one-line span's words", () => {
+    const d = rowsDoc([[['Blk 2, Unit G1 & G2, Bestari Terrace,', 0.05]], [['Jalan Danga, 81300', 0.05]]]);
+    const address = span(d, 'supplier_address', [
+      'Unit',
+      'G1',
+      'G2,',
+      'Bestari',
+      'Terrace,',
+      'Jalan',
+      'Danga,',
+      '81300',
+    ]);
+    const name = { ...span(d, 'supplier_name', ['Blk']), score: 0.4 };
+    const out = completeAddressLines(d, [name, address]);
+    expect(out.map((s) => [s.field, textOf(d, s)])).toEqual([
+      ['supplier_address', 'Blk 2, Unit G1 & G2, Bestari Terrace, Jalan Danga, 81300'],
+    ]);
+    // A surer span of another field keeps its words, and the run stops there.
+    const sure = { ...span(d, 'supplier_name', ['Blk']), score: 0.99 };
+    expect(completeAddressLines(d, [sure, address]).map((s) => textOf(d, s))).toEqual([
+      'Blk',
+      '2, Unit G1 & G2, Bestari Terrace, Jalan Danga, 81300',
+    ]);
+  });
+
+  it('stops at a column gap and at a caption', () => {
+    const d = rowsDoc([
+      [
+        ['Invoice No. 12', 0.05],
+        ['Address: 5 Main Street', 0.5],
+      ],
+    ]);
+    const address = span(d, 'supplier_address', ['Main', 'Street']);
+    expect(completeAddressLines(d, [address]).map((s) => textOf(d, s))).toEqual(['5 Main Street']);
   });
 });
 

@@ -219,6 +219,28 @@ describe('completeNameRuns', () => {
     expect(textOf(shop, aeon as NerSpan)).toBe('AEON CO. (M) BHD');
   });
 
+  it("takes a letter-spaced heading's last word as far apart as its tagged words, not past a legal form", () => {
+    // Words 0.02 apart at a height of 0.012: wider than MAX_RUN_GAP heights, as wide as the heading's spacing.
+    const spaced = (texts: string[]) =>
+      docOf(
+        texts.map((text, i): Word => {
+          const x = 0.05 + i * 0.12;
+          return { text, bbox: [x, 0.1, x + 0.1, 0.112], confidence: 1, line: 0 };
+        }),
+      );
+    const shell = spaced(['LEONG', 'HENG', 'SHELL', 'SERVICE', 'STATION']);
+    const [s] = completeNameRuns(shell, [
+      span(shell, 'supplier_name', ['LEONG', 'HENG', 'SHELL', 'SERVICE']),
+    ]);
+    expect(textOf(shell, s as NerSpan)).toBe('LEONG HENG SHELL SERVICE STATION');
+    const dion = spaced(['Dion', 'Realties', 'Sdn', 'Bhd', '(Co.', 'No']);
+    const [d] = completeNameRuns(dion, [span(dion, 'supplier_name', ['Dion', 'Realties', 'Sdn', 'Bhd'])]);
+    expect(textOf(dion, d as NerSpan)).toBe('Dion Realties Sdn Bhd');
+    // One tagged word gives no spacing to go by: the usual gap applies.
+    const [one] = completeNameRuns(shell, [span(shell, 'supplier_name', ['SERVICE'])]);
+    expect(textOf(shell, one as NerSpan)).toBe('SERVICE');
+  });
+
   it('goes on over "&" and onto the next line when the name wraps there and ends in a legal form', () => {
     const amp = rowsDoc([[['Grundbesitz GmbH & Co.', 0.05]]]);
     const [g] = completeNameRuns(amp, [span(amp, 'supplier_name', ['Grundbesitz'])]);

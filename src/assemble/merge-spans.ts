@@ -284,8 +284,9 @@ interface Placed {
 const LINE_FIELDS = new Set(['supplier_name', 'customer_name']);
 // Words of one run are at most this many word heights apart; a wider gap is a column break.
 export const MAX_RUN_GAP = 1.2;
-/** A gap up to this many times the widest gap between a name's tagged words on its line is inside its run. */
-const RUN_SPACING_SLACK = 1.5;
+/** Words of one run are also at most this many of their characters' widths apart (a monospaced space and more). */
+const RUN_GAP_CHARS = 1.5;
+const charWidthOf = (w: Word) => (w.bbox[2] - w.bbox[0]) / Math.max(1, w.text.length);
 // A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number
 // ends a run: the words a name shares its line with are mostly a registration number ("AEON CO. (M) BHD
 // (126926-H)"), a phone or a date.
@@ -321,6 +322,15 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
     const mine = new Set(s.wordIndices);
     const added = new Set<number>();
     const free = (w: Placed) => !RUN_STOP.test(w.word.text) && !held.has(key(w.i));
+    // Receipts print headings letter-spaced or monospaced ("LEONG HENG SHELL SERVICE STATION", "AEON CO. (M)
+    // BHD"): their word gaps exceed MAX_RUN_GAP heights but stay within RUN_GAP_CHARS characters. Not past a legal
+    // form, though: that is where a name ends ("Dion Realties Sdn Bhd (Co. No:20154-T)").
+    const closeBy = (left: Word, right: Word) => {
+      const gap = right.bbox[0] - left.bbox[2];
+      const h = Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
+      const charWidth = Math.max(charWidthOf(left), charWidthOf(right));
+      return gap <= MAX_RUN_GAP * h || (gap <= RUN_GAP_CHARS * charWidth && !LEGAL_END.test(left.text));
+    };
     const onLine = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && oneLineAddress.has(key(w.i)));
     for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
       const run: Placed[] = words
@@ -329,20 +339,6 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
         .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
       const first = run.findIndex((x) => mine.has(x.i));
       const last = run.findLastIndex((x) => mine.has(x.i));
-      // A letter-spaced heading ("LEONG HENG SHELL SERVICE STATION") spaces its words wider than the usual
-      // word height: a gap as wide as the tagged words' own spacing (and a little more) is still inside the run.
-      const spacing = Math.max(
-        0,
-        ...run
-          .slice(first + 1, last + 1)
-          .map((x, k) => x.word.bbox[0] - (run[first + k] as Placed).word.bbox[2]),
-      );
-      // Not past a legal form, though: that is where a name ends ("Dion Realties Sdn Bhd (Co. No:20154-T)").
-      const closeBy = (left: Word, right: Word) => {
-        const gap = right.bbox[0] - left.bbox[2];
-        const h = Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
-        return gap <= MAX_RUN_GAP * h || (gap <= RUN_SPACING_SLACK * spacing && !LEGAL_END.test(left.text));
-      };
       for (let k = first - 1; k >= 0; k--) {
         const w = run[k] as Placed;
         if (!onLine(w) || !closeBy(w.word, (run[k + 1] as Placed).word)) break;

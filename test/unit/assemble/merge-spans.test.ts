@@ -219,8 +219,8 @@ describe('completeNameRuns', () => {
     expect(textOf(shop, aeon as NerSpan)).toBe('AEON CO. (M) BHD');
   });
 
-  it("takes a letter-spaced heading's last word as far apart as its tagged words, not past a legal form", () => {
-    // Words 0.02 apart at a height of 0.012: wider than MAX_RUN_GAP heights, as wide as the heading's spacing.
+  it('goes on over the gaps of a letter-spaced heading, not past a legal form', () => {
+    // Words 0.02 apart at a height of 0.012: wider than MAX_RUN_GAP heights, about one character.
     const spaced = (texts: string[]) =>
       docOf(
         texts.map((text, i): Word => {
@@ -236,9 +236,15 @@ describe('completeNameRuns', () => {
     const dion = spaced(['Dion', 'Realties', 'Sdn', 'Bhd', '(Co.', 'No']);
     const [d] = completeNameRuns(dion, [span(dion, 'supplier_name', ['Dion', 'Realties', 'Sdn', 'Bhd'])]);
     expect(textOf(dion, d as NerSpan)).toBe('Dion Realties Sdn Bhd');
-    // One tagged word gives no spacing to go by: the usual gap applies.
-    const [one] = completeNameRuns(shell, [span(shell, 'supplier_name', ['SERVICE'])]);
-    expect(textOf(shell, one as NerSpan)).toBe('SERVICE');
+    // A column gap is wider: five characters and more.
+    const column = docOf(
+      ['ACME', 'Trading', 'Invoice'].map((text, i): Word => {
+        const x = [0.05, 0.108, 0.4][i] as number;
+        return { text, bbox: [x, 0.1, x + text.length * 0.012, 0.112], confidence: 1, line: 0 };
+      }),
+    );
+    const [acme] = completeNameRuns(column, [span(column, 'supplier_name', ['ACME'])]);
+    expect(textOf(column, acme as NerSpan)).toBe('ACME Trading');
   });
 
   it('goes on over "&" and onto the next line when the name wraps there and ends in a legal form', () => {

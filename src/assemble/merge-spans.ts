@@ -287,6 +287,13 @@ export const MAX_RUN_GAP = 1.2;
 /** Words of one run are also at most this many of their characters' widths apart (a monospaced space and more). */
 const RUN_GAP_CHARS = 1.5;
 const charWidthOf = (w: Word) => (w.bbox[2] - w.bbox[0]) / Math.max(1, w.text.length);
+
+/** Are two neighbours of a line one run: at most MAX_RUN_GAP word heights apart, or `chars` of their characters? */
+function closeInRun(left: Word, right: Word, chars = 0): boolean {
+  const gap = right.bbox[0] - left.bbox[2];
+  const h = Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
+  return gap <= MAX_RUN_GAP * h || gap <= chars * Math.max(charWidthOf(left), charWidthOf(right));
+}
 // A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number
 // ends a run: the words a name shares its line with are mostly a registration number ("AEON CO. (M) BHD
 // (126926-H)"), a phone or a date.
@@ -325,12 +332,8 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
     // Receipts print headings letter-spaced or monospaced ("LEONG HENG SHELL SERVICE STATION", "AEON CO. (M)
     // BHD"): their word gaps exceed MAX_RUN_GAP heights but stay within RUN_GAP_CHARS characters. Not past a legal
     // form, though: that is where a name ends ("Dion Realties Sdn Bhd (Co. No:20154-T)").
-    const closeBy = (left: Word, right: Word) => {
-      const gap = right.bbox[0] - left.bbox[2];
-      const h = Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
-      const charWidth = Math.max(charWidthOf(left), charWidthOf(right));
-      return gap <= MAX_RUN_GAP * h || (gap <= RUN_GAP_CHARS * charWidth && !LEGAL_END.test(left.text));
-    };
+    const closeBy = (left: Word, right: Word) =>
+      closeInRun(left, right) || (closeInRun(left, right, RUN_GAP_CHARS) && !LEGAL_END.test(left.text));
     const onLine = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && oneLineAddress.has(key(w.i)));
     for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
       const run: Placed[] = words
@@ -381,8 +384,8 @@ const ADDRESS_STOP = /:$|^[^\p{L}\p{N}&+#]+$/u;
 /**
  * Widens an address to the whole run of words on each of its lines. The model often leaves out a line's first
  * words ("Blk" of "Blk 2, Unit G1 & G2", "Menara Dion" of "Menara Dion #02-03, Level 2,") or a short word between
- * two tagged pieces ("&"): an address line is printed as one run. A run stops at a column gap, a caption, a
- * separator, or a word that a span of another field holds.
+ * two tagged pieces ("&"): an address line is printed as one run, letter-spaced on receipts as a name's heading is.
+ * A run stops at a column gap, a caption, a separator, or a word that a span of another field holds.
  */
 export function completeAddressLines(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   const taken = new Set<string>();
@@ -409,15 +412,13 @@ export function completeAddressLines(doc: DocumentWords, spans: readonly NerSpan
         .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
       const first = run.findIndex((x) => mine.has(x.i));
       const last = run.findLastIndex((x) => mine.has(x.i));
-      const gapOk = (a: Word, b: Word) =>
-        b.bbox[0] - a.bbox[2] <= MAX_RUN_GAP * Math.max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]);
       // Between two tagged words of the line: only when the whole stretch is one run.
       const inner = run.slice(first, last + 1);
-      if (inner.every((x, k) => k === 0 || gapOk((inner[k - 1] as Placed).word, x.word)))
+      if (inner.every((x, k) => k === 0 || closeInRun((inner[k - 1] as Placed).word, x.word, RUN_GAP_CHARS)))
         for (const x of inner) if (!mine.has(x.i) && free(x)) added.push(x.i);
       for (let k = first - 1; k >= 0; k--) {
         const x = run[k] as Placed;
-        if (!free(x) || !gapOk(x.word, (run[k + 1] as Placed).word)) break;
+        if (!free(x) || !closeInRun(x.word, (run[k + 1] as Placed).word, RUN_GAP_CHARS)) break;
         added.push(x.i);
       }
     }

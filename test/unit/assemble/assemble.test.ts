@@ -617,6 +617,20 @@ describe('assemble', () => {
     expect(assemble(sum, sumSpans).fields.total_amount).toMatchObject({ value: '11.90' });
   });
 
+  it('takes the supplier name printed first of those the model is about as sure of', () => {
+    const d = page(['GARDENIA BAKERIES SDN BHD', 'TAX INVOICE', 'MAKASSAR FRESH MARKET SDN BHD']);
+    const seller = (score: number) =>
+      span(d, 'supplier_name', 0, ['GARDENIA', 'BAKERIES', 'SDN', 'BHD'], score);
+    const buyer = span(d, 'supplier_name', 2, ['MAKASSAR', 'FRESH', 'MARKET', 'SDN', 'BHD'], 0.95);
+    expect(assemble(d, [buyer, seller(0.9)]).fields.supplier_name).toMatchObject({
+      value: 'GARDENIA BAKERIES SDN BHD',
+    });
+    // Much less sure of the first one: the score decides.
+    expect(assemble(d, [buyer, seller(0.6)]).fields.supplier_name).toMatchObject({
+      value: 'MAKASSAR FRESH MARKET SDN BHD',
+    });
+  });
+
   it('keeps the tagged total when the strongly labeled amount is its tax or net at a printed rate', () => {
     // The tax a printed rate gives on the tagged total: 593.10 × 6/106 = 33.57.
     const tax = page(['Sub-total: 593.10', '(Inclusive) GST 6% 33.57', 'Total: 593.10']);

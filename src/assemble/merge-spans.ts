@@ -342,6 +342,10 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
         .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
       const first = run.findIndex((x) => mine.has(x.i));
       const last = run.findLastIndex((x) => mine.has(x.i));
+      // A word the model skipped between two of the name's words ("GARDENIA BAKERIES (KL) SDN BHD").
+      const inner = run.slice(first, last + 1);
+      if (inner.every((x, k) => k === 0 || closeBy((inner[k - 1] as Placed).word, x.word)))
+        for (const x of inner) if (!mine.has(x.i) && onLine(x)) added.add(x.i);
       for (let k = first - 1; k >= 0; k--) {
         const w = run[k] as Placed;
         if (!onLine(w) || !closeBy(w.word, (run[k + 1] as Placed).word)) break;

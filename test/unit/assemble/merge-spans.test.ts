@@ -233,6 +233,10 @@ describe('completeNameRuns', () => {
       span(shell, 'supplier_name', ['LEONG', 'HENG', 'SHELL', 'SERVICE']),
     ]);
     expect(textOf(shell, s as NerSpan)).toBe('LEONG HENG SHELL SERVICE STATION');
+    // A word the model skipped inside the name is the name's too.
+    const kl = rowsDoc([[['GARDENIA BAKERIES (KL) SDN BHD', 0.05]]]);
+    const [g] = completeNameRuns(kl, [span(kl, 'supplier_name', ['GARDENIA', 'BAKERIES', 'SDN', 'BHD'])]);
+    expect(textOf(kl, g as NerSpan)).toBe('GARDENIA BAKERIES (KL) SDN BHD');
     const dion = spaced(['Dion', 'Realties', 'Sdn', 'Bhd', '(Co.', 'No']);
     const [d] = completeNameRuns(dion, [span(dion, 'supplier_name', ['Dion', 'Realties', 'Sdn', 'Bhd'])]);
     expect(textOf(dion, d as NerSpan)).toBe('Dion Realties Sdn Bhd');

@@ -335,28 +335,8 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
     const closeBy = (left: Word, right: Word) =>
       closeInRun(left, right) || (closeInRun(left, right, RUN_GAP_CHARS) && !LEGAL_END.test(left.text));
     const onLine = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && oneLineAddress.has(key(w.i)));
-    for (const line of new Set(s.wordIndices.map((i) => words[i]?.line))) {
-      const run: Placed[] = words
-        .map((word, i) => ({ word, i }))
-        .filter((x) => x.word.line === line)
-        .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
-      const first = run.findIndex((x) => mine.has(x.i));
-      const last = run.findLastIndex((x) => mine.has(x.i));
-      // A word the model skipped between two of the name's words ("GARDENIA BAKERIES (KL) SDN BHD").
-      const inner = run.slice(first, last + 1);
-      if (inner.every((x, k) => k === 0 || closeBy((inner[k - 1] as Placed).word, x.word)))
-        for (const x of inner) if (!mine.has(x.i) && onLine(x)) added.add(x.i);
-      for (let k = first - 1; k >= 0; k--) {
-        const w = run[k] as Placed;
-        if (!onLine(w) || !closeBy(w.word, (run[k + 1] as Placed).word)) break;
-        added.add(w.i);
-      }
-      for (let k = last + 1; k < run.length; k++) {
-        const w = run[k] as Placed;
-        if (!onLine(w) || !closeBy((run[k - 1] as Placed).word, w.word)) break;
-        added.add(w.i);
-      }
-    }
+    for (const line of new Set(s.wordIndices.map((i) => words[i]?.line)))
+      for (const i of widenOnLine(words, line, mine, onLine, closeBy, true)) added.add(i);
     for (const i of added) if (oneLineAddress.has(key(i))) taken.add(key(i));
     const takeable = (w: Placed) => free(w) || (!RUN_STOP.test(w.word.text) && inAddress.has(key(w.i)));
     for (const i of wrappedLine(words, [...mine, ...added], takeable)) {
@@ -409,23 +389,8 @@ export function completeAddressLines(doc: DocumentWords, spans: readonly NerSpan
     const held = new Set(others.filter((o) => !yields(o)).flatMap((o) => o.wordIndices));
     const added: number[] = [];
     const free = (x: Placed) => !held.has(x.i) && !ADDRESS_STOP.test(x.word.text);
-    for (const line of linesOf(s)) {
-      const run: Placed[] = words
-        .map((word, i) => ({ word, i }))
-        .filter((x) => x.word.line === line)
-        .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
-      const first = run.findIndex((x) => mine.has(x.i));
-      const last = run.findLastIndex((x) => mine.has(x.i));
-      // Between two tagged words of the line: only when the whole stretch is one run.
-      const inner = run.slice(first, last + 1);
-      if (inner.every((x, k) => k === 0 || closeInRun((inner[k - 1] as Placed).word, x.word, RUN_GAP_CHARS)))
-        for (const x of inner) if (!mine.has(x.i) && free(x)) added.push(x.i);
-      for (let k = first - 1; k >= 0; k--) {
-        const x = run[k] as Placed;
-        if (!free(x) || !closeInRun(x.word, (run[k + 1] as Placed).word, RUN_GAP_CHARS)) break;
-        added.push(x.i);
-      }
-    }
+    const close = (left: Word, right: Word) => closeInRun(left, right, RUN_GAP_CHARS);
+    for (const line of linesOf(s)) added.push(...widenOnLine(words, line, mine, free, close, false));
     for (const i of added) taken.add(`${s.page}|${i}`);
     return added.length === 0 ? s : { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
   });
@@ -435,6 +400,43 @@ export function completeAddressLines(doc: DocumentWords, spans: readonly NerSpan
     const rest = s.wordIndices.filter((i) => !taken.has(`${s.page}|${i}`));
     return rest.length === 0 ? [] : [{ ...s, wordIndices: rest }];
   });
+}
+
+/**
+ * The words a span widens to on one of its lines: those between its first and last word there (when that stretch
+ * is one run), and outwards from its first word (and with `rightwards` its last) each next word while `take`
+ * allows it and it is `close` to its neighbour.
+ */
+function widenOnLine(
+  words: readonly Word[],
+  line: number | undefined,
+  mine: ReadonlySet<number>,
+  take: (x: Placed) => boolean,
+  close: (left: Word, right: Word) => boolean,
+  rightwards: boolean,
+): number[] {
+  const run: Placed[] = words
+    .map((word, i) => ({ word, i }))
+    .filter((x) => x.word.line === line)
+    .sort((a, b) => a.word.bbox[0] - b.word.bbox[0]);
+  const first = run.findIndex((x) => mine.has(x.i));
+  const last = run.findLastIndex((x) => mine.has(x.i));
+  const out: number[] = [];
+  // A word the model skipped between two of the span's words ("GARDENIA BAKERIES (KL) SDN BHD", "G1 & G2").
+  const inner = run.slice(first, last + 1);
+  if (inner.every((x, k) => k === 0 || close((inner[k - 1] as Placed).word, x.word)))
+    for (const x of inner) if (!mine.has(x.i) && take(x)) out.push(x.i);
+  for (let k = first - 1; k >= 0; k--) {
+    const x = run[k] as Placed;
+    if (!take(x) || !close(x.word, (run[k + 1] as Placed).word)) break;
+    out.push(x.i);
+  }
+  for (let k = last + 1; rightwards && k < run.length; k++) {
+    const x = run[k] as Placed;
+    if (!take(x) || !close((run[k - 1] as Placed).word, x.word)) break;
+    out.push(x.i);
+  }
+  return out;
 }
 
 /** Words of a row, left to right, no gap between neighbours wider than MAX_RUN_GAP word heights `h`. */

@@ -196,7 +196,7 @@ export async function optimizeExport(
     if (b === undefined || t === undefined)
       throw new InvexError('INVEX_E_INTERNAL', 'check batch without bbox');
     const bias = relBias({ batch: b, seq: t, bbox: batch.feeds.bbox?.data as Int32Array }, luts);
-    feeds.rel_bias = { type: 'float32', data: bias, dims: [b, luts.heads.length, t, t] };
+    feeds.rel_bias = { type: 'float32', data: bias, dims: [b, luts.heads, t, t] };
   }
   const got = await runLogits(join(outDir, 'model.onnx'), feeds, batch.shape);
   const classes = batch.shape[2] as number;

@@ -146,7 +146,7 @@ export class InvexModel implements NerModel {
       mask: { type: 'int32', data: b.mask, dims: [b.batch, b.seq] },
       ...(bias &&
         rel && {
-          rel_bias: { type: 'float32', data: bias, dims: [b.batch, rel.luts.heads.length, b.seq, b.seq] },
+          rel_bias: { type: 'float32', data: bias, dims: [b.batch, rel.luts.heads, b.seq, b.seq] },
         }),
       ...(rel?.input === 'rel_pair' && {
         rel_pair: { type: 'int32', data: relPairs(b, rel.luts), dims: [b.batch, b.seq, b.seq] },

@@ -223,7 +223,8 @@ const CONTACT_VALUE = /\d|@/;
 
 /**
  * Cuts a phone or e-mail line off an address tagged with it ("…, 81750 JOHOR BAHRU, JOHOR, TEL/FAX:07-3886322"):
- * from a contact caption followed by a number or an e-mail address, the span is the shop's contact details, not its address.
+ * from a contact caption followed by a number or an e-mail address on, the span holds the shop's contact details,
+ * not its address.
  */
 export function dropContactTail(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   return spans.map((s) => {
@@ -294,6 +295,7 @@ function closeInRun(left: Word, right: Word, chars = 0): boolean {
   const h = Math.max(left.bbox[3] - left.bbox[1], right.bbox[3] - right.bbox[1]);
   return gap <= MAX_RUN_GAP * h || gap <= chars * Math.max(charWidthOf(left), charWidthOf(right));
 }
+
 // A caption ("Name:", "Bill to:"), a lone separator ("·", "|", "-"; not "&", as in "GmbH & Co.") or a number
 // ends a run: the words a name shares its line with are mostly a registration number ("AEON CO. (M) BHD
 // (126926-H)"), a phone or a date.

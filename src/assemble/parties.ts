@@ -57,8 +57,8 @@ export function personAboveStreet(row: readonly string[], below: readonly string
 }
 
 // OCR misreadings of the legal form that ends a Malaysian company name, as our OCR makes them: "SON BHD", "SDN EHD",
-// "SDN 8HD". Only the pair is read back, never one word alone ("JOHN & SON" stays).
-const SDN_BHD = /\bS[DO0]N(\.?)(\s+)[B8E]H[DO0](\.?)$/;
+// "SDN 8HD", "SDN BID", "SDN BITD", "SD BHD". Only the pair is read back, never one word alone ("JOHN & SON" stays).
+const SDN_BHD = /\bS[DO0]N?(\.?)(\s+)[B8E](?:H|I|IT|U)[DO0](\.?)$/;
 
 /** An OCR'd name with its legal form read back to what it must be ("… SON BHD" → "… SDN BHD"). */
 export function fixOcrLegalForm(name: string): string {

@@ -496,6 +496,8 @@ describe('assemble', () => {
     expect(fixed('GARDENIA BAKERIES (KL) SON BHD', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
     expect(fixed('DIGI TELECOMMUNICATIONS SDN EHD', 'ocr')).toBe('DIGI TELECOMMUNICATIONS SDN BHD');
     expect(fixed('DIGI TELECOMMUNICATIONS SDN. 8HD.', 'ocr')).toBe('DIGI TELECOMMUNICATIONS SDN. BHD.');
+    expect(fixed('GARDENIA BAKERIES (KL) SDN BID', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+    expect(fixed('GARDENIA BAKERIES (KL) SD BITD', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
     // A word alone is never changed, nor a text layer's print.
     expect(fixed('JOHN SMITH & SON', 'ocr')).toBe('JOHN SMITH & SON');
     expect(fixed('GARDENIA BAKERIES SON BHD', 'text')).toBe('GARDENIA BAKERIES SON BHD');

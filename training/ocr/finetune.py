@@ -71,6 +71,9 @@ def main() -> int:
                     help="words.ts's table: words added to the dictionary (none when the file is missing)")
     ap.add_argument('--skip-prepare', action='store_true', help='reuse the .lstmf files of an earlier run')
     ap.add_argument('--resume', action='store_true', help="go on from the work folder's last checkpoint to --iterations")
+    ap.add_argument('--start', default=STOCK,
+                    help='the (integer) traineddata, .gz or not, whose LSTM training continues from: default the stock '
+                    'model; models/ocr/eng.traineddata.gz continues the shipped fine-tuned network')
     args = ap.parse_args()
     t0 = time.time()
     work = os.path.abspath(args.work)
@@ -82,7 +85,14 @@ def main() -> int:
     stock = os.path.join(stock_dir, 'eng.traineddata')
     with gzip.open(STOCK) as src, open(stock, 'wb') as dst:
         shutil.copyfileobj(src, dst)
-    run(['combine_tessdata', '-e', stock, os.path.join(work, 'eng.lstm')], log)
+    start_td = stock
+    if os.path.abspath(args.start) != os.path.abspath(STOCK):
+        start_td = os.path.join(work, 'start.traineddata')
+        with (gzip.open(args.start) if args.start.endswith('.gz') else open(args.start, 'rb')) as src, open(
+            start_td, 'wb'
+        ) as dst:
+            shutil.copyfileobj(src, dst)
+    run(['combine_tessdata', '-e', start_td, os.path.join(work, 'eng.lstm')], log)
     with open(os.path.join(work, 'eng.lstm'), 'rb') as f:
         converted = int_to_float.Converter(f.read())
     start = os.path.join(work, 'eng-float.lstm')
@@ -141,6 +151,7 @@ def main() -> int:
         'name': 'invex-eng-ocr',
         'version': args.version,
         'base': '@tesseract.js-data/eng 4.0.0_best_int',
+        **({'continued_from': os.path.relpath(args.start, ROOT)} if start_td != stock else {}),
         'iterations': args.iterations,
         'train_pages': count(train_list),
         'char_error_percent': errors,

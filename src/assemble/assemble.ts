@@ -151,6 +151,22 @@ function labeledTotal(doc: DocumentWords, page: number, index: number, ev: Docum
   );
 }
 
+/**
+ * The lowest printed amount, last page first, that two amounts printed above it add up to, one of them on a tax
+ * line (net + tax = gross, BR-CO-15): a total the receipt prints with no label ("29.80" under "TOTAL EXCL. GST
+ * 28.11" and "ADD : GST @ 6% 1.69").
+ */
+function totalBySum(doc: DocumentWords, ev: DocumentEvidence): Candidate | undefined {
+  for (const page of [...doc.pages].reverse()) {
+    const order = page.words.map((w, i) => ({ w, i })).sort((a, b) => b.w.bbox[1] - a.w.bbox[1]);
+    for (const { i } of order) {
+      const c = labeledTotal(doc, page.number, i, ev);
+      if (c && completeSubtotalAndTax(doc, c, ev.decimalSeparator)?.taxLine) return c;
+    }
+  }
+  return undefined;
+}
+
 /** The amount beside the strongest total label ("TOTAL 9.00"), last page first: the labeler's own evidence. */
 function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | undefined {
   for (const page of [...doc.pages].reverse()) {
@@ -306,6 +322,18 @@ export function assemble(
         rule: 'INVEX-TOTAL-BY-KEYWORD',
         status: 'warn',
         message: `the model tagged no total; ${found.value} is the amount printed beside a total label`,
+        fields: ['total_amount'],
+      });
+    }
+  }
+  if (!pick.total_amount && !pick.subtotal_amount && !pick.tax_amount) {
+    const found = totalBySum(doc, ev);
+    if (found) {
+      pick.total_amount = found;
+      rules.push({
+        rule: 'INVEX-TOTAL-BY-SUM',
+        status: 'warn',
+        message: `the model tagged no total; ${found.value} is printed below a net amount and a tax line that add up to it`,
         fields: ['total_amount'],
       });
     }

@@ -32,6 +32,8 @@ export interface Completed {
   /** Absent when it is derived from the tax (the caller's deriveTotals does it). */
   subtotal?: Candidate;
   tax: Candidate;
+  /** The pair's tax is printed on a tax line ("GST @ 6% 1.69"): the strongest kind of completion. */
+  taxLine: boolean;
   /** How they were found: the validation message. */
   message: string;
 }
@@ -74,6 +76,7 @@ export function completeSubtotalAndTax(
   const pair = ({ net, tax }: { net: Printed; tax: Printed }, how: string): Completed => ({
     subtotal: printedCandidate(page, 'subtotal_amount', net, score),
     tax: printedCandidate(page, 'tax_amount', tax, score),
+    taxLine: how !== '',
     message: `subtotal ${net.value.toFixed(2)} and tax ${tax.value.toFixed(2)} read from the printed amounts that add up to the total ${total.value}${how}`,
   });
   if (best && best.rank < 10) return pair(best, ', the tax from a tax line');
@@ -84,6 +87,7 @@ export function completeSubtotalAndTax(
   if (byRate) {
     return {
       tax: printedCandidate(page, 'tax_amount', byRate, score),
+      taxLine: true,
       message: `tax ${byRate.value.toFixed(2)} read from the tax line whose amount a printed rate gives on the total ${total.value}; the subtotal is the difference`,
     };
   }

@@ -619,6 +619,19 @@ describe('assemble', () => {
     expect(assemble(sum, sumSpans).fields.total_amount).toMatchObject({ value: '11.90' });
   });
 
+  it('takes an unlabeled amount as the total when a net amount and a tax line above it add up to it', () => {
+    const d = page(['TOTAL EXCL. GST 28.11', 'ADD : GST @ 6% 1.69', '29.80', 'CASH 50.00', 'CHANGE 20.20']);
+    const o = assemble(d, []);
+    expect(o.fields.total_amount).toMatchObject({ value: '29.80' });
+    expect(o.fields.tax_amount).toMatchObject({ value: '1.69' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTAL-BY-SUM', status: 'warn' }),
+    );
+    // Two amounts that add up without a tax line are no evidence ("2 x 10.00 = 20.00" rows, quantities).
+    const rows = page(['Widget 10.00', 'Gadget 19.80', '29.80']);
+    expect(assemble(rows, []).fields.total_amount).toBeUndefined();
+  });
+
   it('takes the supplier name printed first of those the model is about as sure of', () => {
     const d = page(['GARDENIA BAKERIES SDN BHD', 'TAX INVOICE', 'MAKASSAR FRESH MARKET SDN BHD']);
     const seller = (score: number) =>

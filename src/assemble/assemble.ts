@@ -26,6 +26,7 @@ import {
   completeAddressLines,
   completeNameRuns,
   dropAfterLegalForm,
+  dropBrandAbove,
   dropContactTail,
   dropMisreadLines,
   mergeStackedSpans,
@@ -252,13 +253,16 @@ export function assemble(
   spans: readonly NerSpan[],
   opts: AssembleOptions = {},
 ): Assembled {
-  const merged = dropContactTail(
+  const merged = dropBrandAbove(
     doc,
-    completeAddressLines(
+    dropContactTail(
       doc,
-      mergeStackedSpans(
+      completeAddressLines(
         doc,
-        completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+        mergeStackedSpans(
+          doc,
+          completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+        ),
       ),
     ),
   );

@@ -4,6 +4,7 @@ import {
   completeAddressLines,
   completeNameRuns,
   dropAfterLegalForm,
+  dropBrandAbove,
   dropContactTail,
   dropMisreadLines,
   mergeStackedSpans,
@@ -467,6 +468,57 @@ describe('completeAddressLines', () => {
     ]);
     const address = span(d, 'supplier_address', ['Main', 'Street']);
     expect(completeAddressLines(d, [address]).map((s) => textOf(d, s))).toEqual(['5 Main Street']);
+  });
+});
+
+describe('dropBrandAbove', () => {
+  const lines = (rows: [string, number][]) =>
+    docOf(
+      rows.flatMap(([text, h], line) =>
+        text.split(' ').map((t, k): Word => {
+          const x = 0.1 + k * 0.15;
+          const y = 0.1 + line * 0.05;
+          return { text: t, bbox: [x, y, x + 0.12, y + h], confidence: 1, line };
+        }),
+      ),
+    );
+  it('keeps the company of a name tagged with the larger brand above it', () => {
+    const d = lines([
+      ['KIKU JAPANESE RESTAURANT', 0.026],
+      ['TK DIVISION KITCHEN SDN BHD', 0.018],
+    ]);
+    const all = span(d, 'supplier_name', [
+      'KIKU',
+      'JAPANESE',
+      'RESTAURANT',
+      'TK',
+      'DIVISION',
+      'KITCHEN',
+      'SDN',
+      'BHD',
+    ]);
+    expect(dropBrandAbove(d, [all]).map((s) => textOf(d, s))).toEqual(['TK DIVISION KITCHEN SDN BHD']);
+  });
+
+  it('keeps a name that wraps in one font, and a line that ends in a legal form itself', () => {
+    const wrapped = lines([
+      ['MVM Musterhafter', 0.018],
+      ['Versicherungsverein Musterstadt a.G.', 0.018],
+    ]);
+    const mvm = span(wrapped, 'supplier_name', [
+      'MVM',
+      'Musterhafter',
+      'Versicherungsverein',
+      'Musterstadt',
+      'a.G.',
+    ]);
+    expect(dropBrandAbove(wrapped, [mvm])).toEqual([mvm]);
+    const two = lines([
+      ['Holding GmbH', 0.026],
+      ['Acme Trading Ltd', 0.018],
+    ]);
+    const both = span(two, 'supplier_name', ['Holding', 'GmbH', 'Acme', 'Trading', 'Ltd']);
+    expect(dropBrandAbove(two, [both])).toEqual([both]);
   });
 });
 

@@ -318,29 +318,31 @@ export function assemble(
       `the tagged total ${weak.value} has no label that names it the total, and no subtotal and tax or amount due confirm it; ${strong.value} is printed beside one ("Grand Total", "Total Payable")`,
     );
   }
-  if (!pick.total_amount && !(pick.subtotal_amount && pick.tax_amount)) {
-    const found = totalByKeyword(doc, ev);
-    if (found) {
-      pick.total_amount = found;
-      rules.push({
-        rule: 'INVEX-TOTAL-BY-KEYWORD',
-        status: 'warn',
-        message: `the model tagged no total; ${found.value} is the amount printed beside a total label`,
-        fields: ['total_amount'],
-      });
-    }
-  }
-  if (!pick.total_amount && !pick.subtotal_amount && !pick.tax_amount) {
-    const found = totalBySum(doc, ev);
-    if (found) {
-      pick.total_amount = found;
-      rules.push({
-        rule: 'INVEX-TOTAL-BY-SUM',
-        status: 'warn',
-        message: `the model tagged no total; ${found.value} is printed below a net amount and a tax line that add up to it`,
-        fields: ['total_amount'],
-      });
-    }
+  // No total tagged: the amount beside a total label, else (nothing tagged at all) the sum a tax line completes.
+  const untagged: [() => Candidate | undefined, boolean, string, (v: string) => string][] = [
+    [
+      () => totalByKeyword(doc, ev),
+      !(pick.subtotal_amount && pick.tax_amount),
+      'INVEX-TOTAL-BY-KEYWORD',
+      (v) => `${v} is the amount printed beside a total label`,
+    ],
+    [
+      () => totalBySum(doc, ev),
+      !pick.subtotal_amount && !pick.tax_amount,
+      'INVEX-TOTAL-BY-SUM',
+      (v) => `${v} is printed below a net amount and a tax line that add up to it`,
+    ],
+  ];
+  for (const [find, applies, rule, how] of untagged) {
+    const found = !pick.total_amount && applies ? find() : undefined;
+    if (!found) continue;
+    pick.total_amount = found;
+    rules.push({
+      rule,
+      status: 'warn',
+      message: `the model tagged no total; ${how(found.value)}`,
+      fields: ['total_amount'],
+    });
   }
   if (pick.total_amount && !pick.subtotal_amount && !pick.tax_amount) {
     const done = completeSubtotalAndTax(doc, pick.total_amount, ev.decimalSeparator);

@@ -266,7 +266,8 @@ export function dropBrandAbove(doc: DocumentWords, spans: readonly NerSpan[]): N
     const h = height(onLine(lines[company]));
     const above = lines.slice(0, company).map(onLine);
     if (!above.every((ix) => !endsLegal(ix) && height(ix) >= BRAND_HEIGHT * h)) return s;
-    return { ...s, wordIndices: s.wordIndices.filter((i) => !above.flat().includes(i)) };
+    const brand = new Set(above.flat());
+    return { ...s, wordIndices: s.wordIndices.filter((i) => !brand.has(i)) };
   });
 }
 
@@ -387,9 +388,21 @@ export function completeNameRuns(doc: DocumentWords, spans: readonly NerSpan[]):
     for (const i of added) held.add(key(i));
     return { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
   });
-  if (taken.size === 0) return named;
-  return named.flatMap((s) => {
-    if (!s.field.endsWith('_address')) return [s];
+  return withoutTaken(named, taken, (s) => s.field.endsWith('_address'));
+}
+
+/**
+ * The spans `from` selects lose the words `taken` (keys `page|index`) that another span took over; a span left with
+ * none is dropped. The others are returned as they are.
+ */
+function withoutTaken(
+  spans: readonly NerSpan[],
+  taken: ReadonlySet<string>,
+  from: (s: NerSpan) => boolean,
+): NerSpan[] {
+  if (taken.size === 0) return [...spans];
+  return spans.flatMap((s) => {
+    if (!from(s)) return [s];
     const rest = s.wordIndices.filter((i) => !taken.has(`${s.page}|${i}`));
     return rest.length === 0 ? [] : [{ ...s, wordIndices: rest }];
   });
@@ -427,12 +440,7 @@ export function completeAddressLines(doc: DocumentWords, spans: readonly NerSpan
     for (const i of added) taken.add(`${s.page}|${i}`);
     return added.length === 0 ? s : { ...s, wordIndices: [...s.wordIndices, ...added].sort((a, b) => a - b) };
   });
-  if (taken.size === 0) return widened;
-  return widened.flatMap((s) => {
-    if (s.field.endsWith('_address')) return [s];
-    const rest = s.wordIndices.filter((i) => !taken.has(`${s.page}|${i}`));
-    return rest.length === 0 ? [] : [{ ...s, wordIndices: rest }];
-  });
+  return withoutTaken(widened, taken, (s) => !s.field.endsWith('_address'));
 }
 
 /**

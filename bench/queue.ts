@@ -1,5 +1,5 @@
 /**
- * Queue benchmark (`npm run bench:queue [-- --n 200 --workers 2 --warm 30 --model DIR --scanned]`): N digital invoices
+ * Queue benchmark (`npm run bench:queue [-- --n 200 --workers 2 --warm 30 --model DIR --scanned --cpu-prof DIR]`): N digital invoices
  * (with --scanned: one-page scans as PNG, which OCR reads; use a smaller --n and --warm)
  * from the synthetic generator, uploaded over HTTP to an `invex serve` process, processed by W `invex worker`
  * processes, each result POSTed to a webhook receiver. Prints documents/s, upload→webhook latency p50/p95,
@@ -11,6 +11,8 @@
  * of long-running processes. The client (uploads, webhook receiver) is this process: its CPU is shown apart,
  * not counted as the service's. Ends with a BENCH_RESULT line (bench/result.ts).
  * Model: --model, else INVEX_MODEL_DIR, else models/invoice-ner, else the tests' smoke model.
+ * --cpu-prof DIR: the API and worker processes (and the sandboxed children, which inherit the flag) write V8 CPU
+ * profiles there when they exit, to see where the service's time goes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     warm: { type: 'string', default: '30' },
     seed: { type: 'string', default: '9001' },
     scanned: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(values.n);
@@ -169,7 +172,8 @@ interface Measured {
 
 /** Starts `invex <command>` and resolves once its stderr shows `ready` (a regex with the line it needs). */
 function spawnInvex(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<[ChildProcess, string]> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/invex.js'), ...args], {
+  const prof = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`] : [];
+  const child = spawn(process.execPath, [...prof, join(ROOT, 'bin/invex.js'), ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -4,12 +4,13 @@
  * assemble-sandbox.js.
  */
 import type { SandboxedJob } from 'bullmq';
-import { getJson, putJson } from '../src/deliver/store.js';
+import { getJson, putJson, type Store } from '../src/deliver/store.js';
 import { InvexError } from '../src/errors.js';
+import { textPage } from '../src/ocr/ocr.js';
 import { extractFromWords } from '../src/pipeline.js';
 import { docKeys, readMeta, type StoredPages, updateMeta } from '../src/queue/document-meta.js';
 import type { DocumentJobData } from '../src/queue/names.js';
-import type { Page } from '../src/types.js';
+import type { DocumentWords, Page } from '../src/types.js';
 import { failJob, processStore } from './common.js';
 import type { StoredOcrPage } from './ocr-processor.js';
 
@@ -17,6 +18,30 @@ export interface AssembleResult {
   deleted?: true;
   ms?: number;
   fields?: number;
+}
+
+/**
+ * NER and assembly of a document's words → result.json, the document marked done and its hand-over files
+ * removed. Shared by this stage and by ingest, which ends a document that needs no OCR itself.
+ */
+export async function assembleDocument(
+  store: Store,
+  hex: string,
+  doc: DocumentWords,
+  timings: Record<string, number>,
+): Promise<AssembleResult> {
+  const keys = docKeys(hex);
+  const t0 = performance.now();
+  const invoice = await extractFromWords(doc, {}, timings);
+  const ms = Math.round(performance.now() - t0);
+  await putJson(store, keys.result, invoice);
+  const done = await updateMeta(store, hex, ({ error: _error, ...m }) => ({ ...m, status: 'done' }));
+  await store.delete(keys.workPrefix);
+  if (!done) {
+    await store.delete(keys.prefix); // deleted while we worked: leave nothing behind
+    return { deleted: true };
+  }
+  return { ms, fields: Object.keys(invoice.fields).length };
 }
 
 export default async function assembleJob(
@@ -38,8 +63,7 @@ export default async function assembleJob(
     const pages: Page[] = [];
     for (const p of stored.pages) {
       if (p.kind === 'text') {
-        const { kind: _kind, ...rest } = p;
-        pages.push({ ...rest, source: 'text', rotation: 0 });
+        pages.push(textPage(p));
         continue;
       }
       const ocr = await getJson<StoredOcrPage>(store, keys.ocr(p.number));
@@ -47,24 +71,13 @@ export default async function assembleJob(
       ocrMs += ocr.ms;
       pages.push(ocr.page);
     }
-    const t0 = performance.now();
-    const timings: Record<string, number> = { ...stored.timings_ms, ocr: ocrMs };
-    const invoice = await extractFromWords(
-      {
-        id: stored.id,
-        mediaType: stored.mediaType,
-        pages,
-        ...(stored.embedded ? { embedded: stored.embedded } : {}),
-      },
-      {},
-      timings,
-    );
-    const ms = Math.round(performance.now() - t0);
-    await putJson(store, keys.result, invoice);
-    const done = await updateMeta(store, hex, ({ error: _error, ...m }) => ({ ...m, status: 'done' }));
-    await store.delete(keys.workPrefix);
-    if (!done) await store.delete(keys.prefix); // deleted while we worked: leave nothing behind
-    return { ms, fields: Object.keys(invoice.fields).length };
+    const doc: DocumentWords = {
+      id: stored.id,
+      mediaType: stored.mediaType,
+      pages,
+      ...(stored.embedded ? { embedded: stored.embedded } : {}),
+    };
+    return await assembleDocument(store, hex, doc, { ...stored.timings_ms, ocr: ocrMs });
   } catch (err) {
     throw await failJob(store, hex, job, err);
   }

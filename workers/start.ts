@@ -1,6 +1,6 @@
 /**
- * Starts BullMQ workers for the chosen stages: ingest and deliver in this process (I/O), OCR and
- * NER+assemble as sandboxed processors (child processes, reused across jobs). close() lets the current jobs
+ * Starts BullMQ workers for the chosen stages: deliver in this process (network I/O); ingest, OCR and
+ * NER+assemble as sandboxed processors (CPU-bound: child processes, reused across jobs). close() lets the current jobs
  * finish (SIGTERM); close(true) releases them at once, and another worker takes them over when their lock
  * expires (stalled-job recovery), as it does for a worker that was killed.
  */
@@ -13,10 +13,10 @@ import { QUEUE_NAMES, STAGES, type Stage } from '../src/queue/names.js';
 import { QueueRuntime } from '../src/queue/runtime.js';
 import { type QueueSettings, queueSettings, WEBHOOK_BACKOFF_TYPE } from '../src/queue/settings.js';
 import { deliverProcessor, type WebhookSettings, webhookBackoff } from './deliver.js';
-import { ingestProcessor } from './ingest.js';
 
 const sandbox = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
 export const SANDBOXED: Partial<Record<Stage, string>> = {
+  ingest: sandbox('ingest-sandbox.js'),
   ocr: sandbox('ocr-sandbox.js'),
   assemble: sandbox('assemble-sandbox.js'),
 };
@@ -87,8 +87,6 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
   // biome-ignore lint/suspicious/noExplicitAny: one Worker type for every stage's data and result
   const processorOf = (stage: Stage): string | Processor<any, any> => {
     switch (stage) {
-      case 'ingest':
-        return ingestProcessor(runtime, store);
       case 'deliver':
         return deliverProcessor(runtime, store, opts.webhook ?? webhookSettings(c));
       default:

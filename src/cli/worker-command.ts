@@ -8,9 +8,10 @@ export const WORKER_USAGE = `usage: invex worker [--stages ingest,ocr,assemble,d
 
 Processes queued documents (REDIS_URL, INVEX_DATA_DIR shared with the API). Run as many as you like, on as
 many machines: pages of one document spread over all of them.
-  --stages       stages to run (default all; 'ner' is an alias of assemble, which runs NER then assembly)
-  --concurrency  jobs at once per stage (default INVEX_WORKER_CONCURRENCY or 1); OCR and assemble run in
-                 that many child processes
+  --stages       stages to run (default all; 'ner' is an alias of assemble, which runs NER then assembly;
+                 ingest also runs them for a document whose every page has a text layer)
+  --concurrency  jobs at once per stage (default INVEX_WORKER_CONCURRENCY or 1); ingest, OCR and assemble
+                 run in that many child processes
 SIGTERM or SIGINT: finish the current jobs, then exit; a second signal exits at once (the jobs are taken
 over by another worker when their lock expires).`;
 

@@ -10,7 +10,15 @@
  * one ~0.5 s trial plus one wasted full pass (see docs/ocr.md for the figures).
  */
 import { config } from '../config.js';
-import type { DocumentWords, IngestedDocument, Page, Raster, Rotation, Word } from '../types.js';
+import type {
+  DocumentWords,
+  IngestedDocument,
+  IngestedPage,
+  Page,
+  Raster,
+  Rotation,
+  Word,
+} from '../types.js';
 import { assertRaster, downscaleRaster, rotateRaster } from './raster.js';
 import { type EngineLines, type EngineSettings, type EngineWord, recognizeRaster } from './tesseract.js';
 
@@ -187,21 +195,24 @@ export async function ocrRaster(raster: Raster, opts: OcrOptions): Promise<Raste
   };
 }
 
+/** A page read from the PDF's text layer, as the stages after OCR take it. */
+export function textPage(p: Extract<IngestedPage, { kind: 'text' }>): Page {
+  return {
+    number: p.number,
+    width: p.width,
+    height: p.height,
+    unit: p.unit,
+    source: 'text',
+    rotation: 0,
+    words: p.words,
+  };
+}
+
 /** The stage: every page with words. Raster pages run in parallel through the worker pool, one job each. */
 export async function ocrDocument(doc: IngestedDocument, opts: OcrOptions): Promise<DocumentWords> {
   const pages = await Promise.all(
     doc.pages.map(async (p): Promise<Page> => {
-      if (p.kind === 'text') {
-        return {
-          number: p.number,
-          width: p.width,
-          height: p.height,
-          unit: p.unit,
-          source: 'text',
-          rotation: 0,
-          words: p.words,
-        };
-      }
+      if (p.kind === 'text') return textPage(p);
       const r = await ocrRaster(p.raster, opts);
       // Images report the upright raster's pixels; rendered PDF pages keep their points, turned with the page.
       const turned = r.rotation === 90 || r.rotation === 270;

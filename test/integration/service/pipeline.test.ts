@@ -134,6 +134,20 @@ describe('upload → webhook', () => {
     expect(status.result.schema_version).toBe('1');
     expect(status.result.document.id).toBe(id);
     expect(status.result.document.pages[0].source).toBe('text');
+    // Every page had a text layer: the ingest job ran NER and assembly itself, with no assemble job.
+    const hex = id.slice(7);
+    const ingest = await rt.queues.ingest.getJob(hex);
+    expect(ingest?.returnvalue).toMatchObject({
+      pages: 1,
+      ocr_pages: 0,
+      assembled: { fields: expect.any(Number) },
+    });
+    expect(await rt.queues.assemble.getJob(hex)).toBeUndefined();
+    expect(status.result.timings_ms).toMatchObject({
+      ingest: expect.any(Number),
+      ocr: 0,
+      ner: expect.any(Number),
+    });
   });
 
   it('gives the same id for the same bytes, and queues nothing new', async () => {
@@ -373,6 +387,10 @@ describe('OCR pages and failures', () => {
     expect(status.progress).toEqual({ pages_done: 1, pages_total: 1 });
     expect(status.result.document.pages[0].source).toBe('ocr');
     expect(status.result.timings_ms.ocr).toBeGreaterThan(0);
+    // Pages that need OCR go through the assemble ← ocr(page) flow.
+    const hex = id.slice(7);
+    expect(await rt.queues.ingest.getJob(hex).then((j) => j?.returnvalue)).toMatchObject({ ocr_pages: 1 });
+    expect(await rt.queues.assemble.getJob(hex).then((j) => j?.getState())).toBe('completed');
   });
 
   it('reports bad input as failed with its code, in the status and the webhook, without retrying', async () => {

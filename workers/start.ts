@@ -9,6 +9,7 @@ import { type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import { type Config, config } from '../src/config.js';
 import { createLocalStore, type Store } from '../src/deliver/store.js';
 import { redisOptions } from '../src/queue/connection.js';
+import { type StageReturn, WorkerMetrics } from '../src/queue/metrics.js';
 import { QUEUE_NAMES, STAGES, type Stage } from '../src/queue/names.js';
 import { QueueRuntime } from '../src/queue/runtime.js';
 import { type QueueSettings, queueSettings, WEBHOOK_BACKOFF_TYPE } from '../src/queue/settings.js';
@@ -75,6 +76,7 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
   const store: Store = createLocalStore(dataDir);
   const runtime = QueueRuntime.open(settings);
   const stages = opts.stages ?? STAGES;
+  const metrics = new WorkerMetrics(runtime.redis, runtime.metricsKey);
   const common: WorkerOptions = {
     connection: redisOptions(settings.redisUrl),
     prefix: settings.prefix,
@@ -114,8 +116,15 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
       if (reason !== undefined) e.reason = reason;
       opts.onEvent(e);
     };
-    w.on('completed', (job) => report(job, 'completed'));
-    w.on('failed', (job, err) => report(job, 'failed', err.message));
+    w.on('completed', (job, result) => {
+      metrics.completed(stage, result as StageReturn | undefined);
+      report(job, 'completed');
+    });
+    w.on('failed', (job, err) => {
+      // BullMQ sets finishedOn only when the job will not be tried again.
+      if (job?.finishedOn) metrics.failed(stage, job.failedReason ?? err.message);
+      report(job, 'failed', err.message);
+    });
     // Connection errors are retried by ioredis; without a listener Node would treat them as fatal.
     w.on('error', () => {});
     return w;
@@ -126,6 +135,7 @@ export async function startWorkers(opts: StartWorkersOptions = {}): Promise<Runn
     runtime,
     async close(force = false) {
       await Promise.all(workers.map((w) => w.close(force)));
+      await metrics.close();
       await runtime.close();
     },
   };

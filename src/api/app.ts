@@ -36,8 +36,6 @@ export interface AppDeps {
   apiKeys: readonly string[];
   limits: { maxFileBytes: number; maxPages: number; maxImagePixels: number; maxFiles: number };
   webhook: { secret?: string | undefined; allow: readonly string[] };
-  /** Count queue events for /metrics (default true; needs its own Redis connections). */
-  metricsEvents?: boolean;
   logger?: boolean;
 }
 
@@ -75,8 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1024 * 1024 });
   const { runtime: rt, store } = deps;
   const authorized = keyChecker(deps.apiKeys);
-  const metrics: Metrics = createMetrics(rt, { events: deps.metricsEvents ?? true });
-  app.addHook('onClose', async () => metrics.close());
+  const metrics: Metrics = createMetrics(rt);
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
@@ -151,8 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     await needRedis();
-    reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    reply.type(metrics.contentType);
+    return metrics.text();
   });
 
   app.post(

@@ -53,6 +53,11 @@ export class QueueRuntime {
     return `${this.settings.prefix}:documents`;
   }
 
+  /** The hash of the workers' metrics snapshots (src/queue/metrics.ts). */
+  get metricsKey(): string {
+    return `${this.settings.prefix}:metrics`;
+  }
+
   /** Resolves once connected, or after `ms` (false) so that a server can start while Redis is down. */
   async waitUntilConnected(ms = 5000): Promise<boolean> {
     if (this.connected) return true;

@@ -57,7 +57,6 @@ beforeAll(async () => {
     apiKeys: [API_KEY, 'second-key-0123456789abcdef'],
     limits: { maxFileBytes: 200_000, maxPages: 2, maxImagePixels: 50_000_000, maxFiles: 3 },
     webhook: { secret: 'webhook-secret-0123456789', allow: [] },
-    metricsEvents: false,
   });
   await app.ready();
 });

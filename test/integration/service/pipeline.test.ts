@@ -414,11 +414,19 @@ describe('OCR pages and failures', () => {
   });
 
   it('counts stages, pages and failures on /metrics', async () => {
+    // The workers publish their counts to Redis (within a second of a job); the API merges them per worker.
     const text = await waitUntil(async () => {
       const t = await (await get('/metrics')).text();
-      return /invex_failures_total\{stage="ingest",code="INVEX_E_PDF_CORRUPT"\} 1/.test(t) ? t : undefined;
+      return /invex_failures_total\{stage="ingest",code="INVEX_E_PDF_CORRUPT",worker="[^"]+"\} 1/.test(t)
+        ? t
+        : undefined;
     }, 10_000);
-    expect(text).toMatch(/invex_pages_processed_total\{source="ocr"\} [1-9]/);
-    expect(text).toMatch(/invex_stage_duration_seconds_count\{stage="assemble"\} [1-9]/);
+    expect(text).toMatch(/invex_pages_processed_total\{source="ocr",worker="[^"]+"\} [1-9]/);
+    expect(text).toMatch(/invex_pages_processed_total\{source="text",worker="[^"]+"\} [1-9]/);
+    // Digital invoices are assembled by their ingest job, scans by an assemble job: both are timed.
+    expect(text).toMatch(/invex_stage_duration_seconds_count\{stage="assemble",worker="[^"]+"\} [2-9]/);
+    expect(text).toMatch(/invex_webhooks_total\{outcome="delivered",worker="[^"]+"\} [1-9]/);
+    expect(text).toMatch(/invex_queue_jobs\{queue="[^"]+",state="completed"\} [1-9]/);
+    expect(text).toMatch(/invex_api_process_cpu_seconds_total/);
   });
 });

@@ -406,7 +406,11 @@ try {
 function perDoc(s: number): string {
   return `${((s * 1000) / N).toFixed(1)} ms`;
 }
-const median = (xs: number[]) => pct(xs, 50);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const qs = rounds.map((r) => r.q);
 const parts = Object.keys(qs[0]?.parts ?? {});

@@ -178,6 +178,46 @@ function totalByKeyword(doc: DocumentWords, ev: DocumentEvidence): Candidate | u
   return undefined;
 }
 
+/** A payment line's caption: how the receipt was paid ("CASH", "VISA", "EDC", "PAID BY"). */
+const TENDER = /\b(CASH|TUNAI|VISA|MASTER\w*|CREDIT|DEBIT|CARD|EDC|AMEX|PAID|PAYMENT|TENDER(ED)?)\b/i;
+/** An amount with its cents, as the last word of a line ("RM51.30", "31.20"). */
+const MONEY = /\d[.,]\d{2}\)?$/;
+/** Change given back: the amount tendered was more than the total. */
+const CHANGE = /\b(CHANGE|BAKI|KEMBALI|BALANCE)\b/i;
+
+/**
+ * The amount paid, last page first, when the page prints one payment amount and gives no change back: a
+ * receipt paid by card, or in cash to the cent, pays its total ("Cash RM51.30" under the items, "EDC RM 31.20").
+ * Cash handed over with change ("CASH 50.00", "CHANGE 9.70") is not the total, so any non-zero change rules it out.
+ */
+function totalByTender(doc: DocumentWords, ev: DocumentEvidence): Candidate | undefined {
+  for (const page of [...doc.pages].reverse()) {
+    const lines = new Map<number, number[]>();
+    page.words.forEach((w, i) => {
+      lines.set(w.line, [...(lines.get(w.line) ?? []), i]);
+    });
+    const paid: Candidate[] = [];
+    let change = false;
+    for (const idx of lines.values()) {
+      const ordered = [...idx].sort((a, b) => (page.words[a]?.bbox[0] ?? 0) - (page.words[b]?.bbox[0] ?? 0));
+      const last = ordered.at(-1) as number;
+      // Money as receipts print it, with cents: not a card number's digits ("Card No 4… 1819") or a count.
+      if (!MONEY.test(page.words[last]?.text ?? '')) continue;
+      const amount = labeledTotal(doc, page.number, last, ev);
+      if (!amount) continue;
+      const caption = ordered
+        .slice(0, -1)
+        .map((i) => page.words[i]?.text ?? '')
+        .join(' ');
+      if (CHANGE.test(caption)) change ||= !new Decimal(amount.value).isZero();
+      else if (TENDER.test(caption)) paid.push(amount);
+    }
+    const values = new Set(paid.filter((c) => !new Decimal(c.value).isZero()).map((c) => c.value));
+    if (!change && values.size === 1) return paid.find((c) => values.has(c.value));
+  }
+  return undefined;
+}
+
 const endsInLegalForm = (name: string) => LEGAL_END.test(name.trim().split(/\s+/).pop() ?? '');
 const isLegalFormOnly = (name: string) =>
   name
@@ -331,6 +371,12 @@ export function assemble(
       !pick.subtotal_amount && !pick.tax_amount,
       'INVEX-TOTAL-BY-SUM',
       (v) => `${v} is printed below a net amount and a tax line that add up to it`,
+    ],
+    [
+      () => totalByTender(doc, ev),
+      !pick.subtotal_amount && !pick.tax_amount,
+      'INVEX-TOTAL-BY-PAYMENT',
+      (v) => `${v} is the one amount paid (cash or card), with no change given`,
     ],
   ];
   for (const [find, applies, rule, how] of untagged) {

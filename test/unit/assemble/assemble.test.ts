@@ -632,6 +632,31 @@ describe('assemble', () => {
     expect(assemble(rows, []).fields.total_amount).toBeUndefined();
   });
 
+  it('takes the one amount paid as the total when nothing else gives one and no change is given', () => {
+    const card = page(['Mother s Slices 1 RM13.50', 'Cheese Slice 1 RM12.60', 'EDC RM 26.10', 'Thank you']);
+    const o = assemble(card, []);
+    expect(o.fields.total_amount).toMatchObject({ value: '26.10' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-TOTAL-BY-PAYMENT', status: 'warn', fields: ['total_amount'] }),
+    );
+    expect(assemble(page(['Tea 3.00', 'Cash RM3.00', 'Change 0.00']), []).fields.total_amount).toMatchObject({
+      value: '3.00',
+    });
+    // Cash handed over with change back is more than the total.
+    expect(
+      assemble(page(['Tea 3.00', 'CASH 50.00', 'CHANGE 47.00']), []).fields.total_amount,
+    ).toBeUndefined();
+    // Two different payments, a card number's digits, a cashier's name: no total.
+    expect(assemble(page(['VISA 10.00', 'CASH 5.00']), []).fields.total_amount).toBeUndefined();
+    expect(assemble(page(['Card No 46 Xxxxxxxx 1819']), []).fields.total_amount).toBeUndefined();
+    expect(assemble(page(['CASHIER 12.50']), []).fields.total_amount).toBeUndefined();
+    // Only a fallback: a tagged total stands.
+    const tagged = page(['Total 24.40', 'CASH 30.40']);
+    expect(assemble(tagged, [span(tagged, 'total_amount', 0, ['24.40'])]).fields.total_amount).toMatchObject({
+      value: '24.40',
+    });
+  });
+
   it('takes the supplier name printed first of those the model is about as sure of', () => {
     const d = page(['GARDENIA BAKERIES SDN BHD', 'TAX INVOICE', 'MAKASSAR FRESH MARKET SDN BHD']);
     const seller = (score: number) =>

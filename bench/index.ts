@@ -27,7 +27,7 @@ const BENCHES: Record<string, { file: string; args: string[]; quick: string[] }>
   assemble: { file: 'bench/assemble.ts', args: ['--docs', '60'], quick: ['--docs', '20'] },
   queue: {
     file: 'bench/queue.ts',
-    args: ['--n', '200', '--warm', '30'],
+    args: ['--n', '200', '--warm', '300'],
     quick: ['--n', '60', '--warm', '20'],
   },
 };

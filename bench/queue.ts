@@ -1,5 +1,5 @@
 /**
- * Queue benchmark (`npm run bench:queue [-- --n 200 --rounds 3 --workers 2 --warm 30 --model DIR --scanned --cpu-prof DIR]`):
+ * Queue benchmark (`npm run bench:queue [-- --n 200 --rounds 3 --workers 2 --warm 300 --model DIR --scanned --cpu-prof DIR]`):
  * ROUNDS × N digital invoices (with --scanned: one-page scans as PNG, which OCR reads; use a smaller --n and --warm)
  * from the synthetic generator, uploaded over HTTP to an `invex serve` process, processed by W `invex worker`
  * processes, each result POSTed to a webhook receiver. Prints documents/s, upload→webhook latency p50/p95,
@@ -51,7 +51,7 @@ const { values } = parseArgs({
     n: { type: 'string', default: '200' },
     workers: { type: 'string', default: '2' },
     model: { type: 'string' },
-    warm: { type: 'string', default: '30' },
+    warm: { type: 'string', default: '300' },
     seed: { type: 'string', default: '9001' },
     rounds: { type: 'string', default: '3' },
     scanned: { type: 'boolean', default: false },

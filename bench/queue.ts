@@ -421,7 +421,8 @@ console.log(
       ', ',
     )}; client (uploads, webhook receiver; not counted) ${perDoc(mean(qs.map((q) => q.clientCpuS)))}`,
 );
-const stages = Object.keys(qs[0]?.stages ?? {});
+// Stages no document went through (assemble, for digital invoices) are left out.
+const stages = Object.keys(qs[0]?.stages ?? {}).filter((k) => qs.some((q) => q.stages[k]?.length));
 console.log(
   `  per document (mean): ${stages
     .map((k) => `${k} ${mean(qs.flatMap((q) => q.stages[k] ?? [])).toFixed(1)} ms`)

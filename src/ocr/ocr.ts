@@ -170,6 +170,72 @@ export function toWords(lines: EngineLines, width: number, height: number): Word
   return words;
 }
 
+/** An amount's caption as a line starts ("Total", "Total Payable:", "CASH", "Round Adj", "Change"). */
+const AMOUNT_CAPTION =
+  /^(sub-?|grand|final|nett?)?\s?(total|tota[l!1]|cash|change|discount|round|rounding|amount|paid|balance)(?![a-z])/i;
+/** Captions of lines that hold no amount anyway ("TAX INVOICE", "CASH SALES COUNTER", "Total Qty"). */
+const NOT_AN_AMOUNT = /invoice|receipt|sales|counter|summary|\bno\b|qty|quantity|item/i;
+/** Captioned lines with no amount before a second, block-layout pass is worth its time. */
+const BLOCK_PASS_CAPTIONS = 1;
+/** What the block pass may add: a money amount with cents, or a date. */
+const NUMBER_WORD = /\d[.,]\d{2}\b|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}/;
+
+/**
+ * Lines that start with an amount's caption and hold no digit: auto layout dropped what was printed beside
+ * them, as it does with a receipt's faint right-hand column ("Total", "Round Adj", "CASH", "CHANGE" with no
+ * amounts; the same receipt read as one block has "Total 8.70", "CASH 10.00").
+ */
+export function captionsWithoutAmounts(lines: EngineLines): number {
+  return lines.filter((l) => {
+    const text = l
+      .map((w) => w.text)
+      .join(' ')
+      .trim();
+    return AMOUNT_CAPTION.test(text) && !NOT_AN_AMOUNT.test(text) && !/\d/.test(text);
+  }).length;
+}
+
+const overlaps = (a: EngineWord, b: EngineWord) => {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && h > 0;
+};
+
+/**
+ * The auto-layout lines plus the amounts and dates that only the block pass read, each put on the line it shares
+ * most of its height with, else on a line of its own. Only those: the letters both passes read alike, the model
+ * was trained on auto-layout lines, and a stray digit in an address ("Perindustrian 5") costs the address.
+ */
+export function withMissingNumbers(lines: EngineLines, block: EngineLines): EngineLines {
+  const out = lines.map((l) => [...l]);
+  const all = lines.flat();
+  for (const w of block.flat()) {
+    if (!NUMBER_WORD.test(w.text) || all.some((a) => overlaps(a, w))) continue;
+    const height = Math.max(1, w.y1 - w.y0);
+    let best: EngineWord[] | undefined;
+    let bestShare = 0.5;
+    for (const line of out) {
+      const top = Math.min(...line.map((a) => a.y0));
+      const bottom = Math.max(...line.map((a) => a.y1));
+      const share = (Math.min(bottom, w.y1) - Math.max(top, w.y0)) / height;
+      if (share > bestShare) {
+        best = line;
+        bestShare = share;
+      }
+    }
+    if (best) {
+      best.push(w);
+      best.sort((a, b) => a.x0 - b.x0);
+    } else {
+      // A line of its own, in reading order before the first line that starts below it.
+      const at = out.findIndex((l) => Math.min(...l.map((a) => a.y0)) > w.y0);
+      out.splice(at < 0 ? out.length : at, 0, [w]);
+    }
+    all.push(w);
+  }
+  return out;
+}
+
 /** OCRs one grayscale raster, turning it upright first when it is rotated by a quarter-turn multiple. */
 export async function ocrRaster(raster: Raster, opts: OcrOptions): Promise<RasterWords> {
   assertRaster(raster);
@@ -186,6 +252,9 @@ export async function ocrRaster(raster: Raster, opts: OcrOptions): Promise<Raste
         lines = await recognizeRaster(upright, settings);
       }
     }
+  }
+  if (captionsWithoutAmounts(lines) >= BLOCK_PASS_CAPTIONS) {
+    lines = withMissingNumbers(lines, await recognizeRaster(upright, settings, 'block'));
   }
   return {
     words: toWords(lines, upright.width, upright.height),

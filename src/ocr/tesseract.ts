@@ -230,7 +230,7 @@ class Pool {
     private readonly data: LanguageData,
   ) {}
 
-  async recognize(raster: Raster): Promise<EngineLines> {
+  async recognize(raster: Raster, layout: PageLayout = 'auto'): Promise<EngineLines> {
     const scheduler = await this.acquire();
     this.inFlight++;
     if (this.inFlight === 1) for (const w of this.threads()) w.ref();
@@ -242,6 +242,7 @@ class Pool {
         // Tesseract warns outside 70..2400 DPI, which only tiny trial copies reach.
         {
           user_defined_dpi: String(Math.min(2400, Math.max(70, Math.round(raster.dpi)))),
+          ...(layout === 'block' ? { tessedit_pageseg_mode: Tesseract.PSM.SINGLE_BLOCK } : {}),
         } as Partial<Tesseract.RecognizeOptions>,
         { blocks: true, text: false },
       );
@@ -358,8 +359,18 @@ function poolFor(settings: EngineSettings): Pool {
 }
 
 /** OCRs one grayscale raster through the process-wide pool for these settings. */
-export async function recognizeRaster(raster: Raster, settings: EngineSettings): Promise<EngineLines> {
-  return poolFor(settings).recognize(raster);
+/**
+ * How tesseract finds the text: 'auto' (PSM 3, the workers' setting) lays the page out in blocks; 'block'
+ * (PSM 6) reads it as one block of lines, which keeps faint words that auto layout drops as noise.
+ */
+export type PageLayout = 'auto' | 'block';
+
+export async function recognizeRaster(
+  raster: Raster,
+  settings: EngineSettings,
+  layout: PageLayout = 'auto',
+): Promise<EngineLines> {
+  return poolFor(settings).recognize(raster, layout);
 }
 
 /** Terminates every OCR worker; the next call starts new ones. Call on shutdown. */

@@ -387,10 +387,17 @@ describe('OCR pages and failures', () => {
     expect(status.progress).toEqual({ pages_done: 1, pages_total: 1 });
     expect(status.result.document.pages[0].source).toBe('ocr');
     expect(status.result.timings_ms.ocr).toBeGreaterThan(0);
-    // Pages that need OCR go through the assemble ← ocr(page) flow.
+    // Pages that need OCR go through the assemble ← ocr(page) flow (the job completes just after it marks the
+    // document done).
     const hex = id.slice(7);
     expect(await rt.queues.ingest.getJob(hex).then((j) => j?.returnvalue)).toMatchObject({ ocr_pages: 1 });
-    expect(await rt.queues.assemble.getJob(hex).then((j) => j?.getState())).toBe('completed');
+    const assembled = await waitUntil(
+      async () =>
+        (await rt.queues.assemble.getJob(hex).then((j) => j?.getState())) === 'completed' ? true : undefined,
+      10_000,
+      'the assemble job to complete',
+    );
+    expect(assembled).toBe(true);
   });
 
   it('reports bad input as failed with its code, in the status and the webhook, without retrying', async () => {
@@ -424,7 +431,10 @@ describe('OCR pages and failures', () => {
     expect(text).toMatch(/invex_pages_processed_total\{source="ocr",worker="[^"]+"\} [1-9]/);
     expect(text).toMatch(/invex_pages_processed_total\{source="text",worker="[^"]+"\} [1-9]/);
     // Digital invoices are assembled by their ingest job, scans by an assemble job: both are timed.
-    expect(text).toMatch(/invex_stage_duration_seconds_count\{stage="assemble",worker="[^"]+"\} [2-9]/);
+    const assembled = /invex_stage_duration_seconds_count\{stage="assemble",worker="[^"]+"\} (\d+)/.exec(
+      text,
+    );
+    expect(Number(assembled?.[1])).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/invex_webhooks_total\{outcome="delivered",worker="[^"]+"\} [1-9]/);
     expect(text).toMatch(/invex_queue_jobs\{queue="[^"]+",state="completed"\} [1-9]/);
     expect(text).toMatch(/invex_api_process_cpu_seconds_total/);

@@ -17,6 +17,7 @@ import {
   invoiceNumberByCaption,
   issueDatesByCaption,
   letterheadName,
+  lineIndices,
   nameByCaption,
 } from './captions.js';
 import { completeSubtotalAndTax, isPartOfTotal, totalOfPartials } from './complete.js';
@@ -192,14 +193,9 @@ const CHANGE = /\b(CHANGE|BAKI|KEMBALI|BALANCE)\b/i;
  */
 function totalByTender(doc: DocumentWords, ev: DocumentEvidence): Candidate | undefined {
   for (const page of [...doc.pages].reverse()) {
-    const lines = new Map<number, number[]>();
-    page.words.forEach((w, i) => {
-      lines.set(w.line, [...(lines.get(w.line) ?? []), i]);
-    });
     const paid: Candidate[] = [];
     let change = false;
-    for (const idx of lines.values()) {
-      const ordered = [...idx].sort((a, b) => (page.words[a]?.bbox[0] ?? 0) - (page.words[b]?.bbox[0] ?? 0));
+    for (const ordered of lineIndices(page.words)) {
       const last = ordered.at(-1) as number;
       // Money as receipts print it, with cents: not a card number's digits ("Card No 4… 1819") or a count.
       if (!MONEY.test(page.words[last]?.text ?? '')) continue;

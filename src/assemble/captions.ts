@@ -198,6 +198,19 @@ const isNumber = (t: string) =>
   /\d/.test(t) && t.length >= 3 && !DATE_WORD.test(t) && !/^\d{1,3}([.,]\d{3})*[.,]\d{2}$/.test(t);
 const isDate = (t: string) => DATE_WORD.test(t);
 
+/** The indices of a page's words, one list per text line, each left to right. */
+export function lineIndices(words: readonly Word[]): number[][] {
+  const lines = new Map<number, number[]>();
+  words.forEach((w, i) => {
+    const l = lines.get(w.line);
+    if (l) l.push(i);
+    else lines.set(w.line, [i]);
+  });
+  return [...lines.values()].map((line) =>
+    line.sort((a, b) => (words[a] as Word).bbox[0] - (words[b] as Word).bbox[0]),
+  );
+}
+
 // Captions run to three words ("N° de facture", "Date of issue").
 const MAX_CAPTION_WORDS = 3;
 
@@ -207,14 +220,7 @@ const MAX_CAPTION_WORDS = 3;
  */
 function captionEnds(words: readonly Word[], caption: RegExp): { end: number; x0: number }[] {
   const out: { end: number; x0: number }[] = [];
-  const lines = new Map<number, number[]>();
-  words.forEach((w, i) => {
-    const l = lines.get(w.line);
-    if (l) l.push(i);
-    else lines.set(w.line, [i]);
-  });
-  for (const line of lines.values()) {
-    line.sort((a, b) => (words[a] as Word).bbox[0] - (words[b] as Word).bbox[0]);
+  for (const line of lineIndices(words)) {
     line.forEach((i, k) => {
       const w = words[i] as Word;
       // The caption's words up to this one, one or up to three close together ("N° de facture"); never a caption

@@ -358,13 +358,13 @@ function poolFor(settings: EngineSettings): Pool {
   return pool;
 }
 
-/** OCRs one grayscale raster through the process-wide pool for these settings. */
 /**
  * How tesseract finds the text: 'auto' (PSM 3, the workers' setting) lays the page out in blocks; 'block'
  * (PSM 6) reads it as one block of lines, which keeps faint words that auto layout drops as noise.
  */
 export type PageLayout = 'auto' | 'block';
 
+/** OCRs one grayscale raster through the process-wide pool for these settings, laid out as `layout` says. */
 export async function recognizeRaster(
   raster: Raster,
   settings: EngineSettings,

@@ -344,6 +344,12 @@ def main(argv=None) -> int:
         help="skip training: load checkpoint.pt of an earlier run (e.g. one trained on a GPU machine), then score and "
         "export as usual; its training history is kept in training.json",
     )
+    ap.add_argument(
+        "--checkpoint-only",
+        choices=["float32", "float16"],
+        help="after training, write checkpoint.pt with weights of this type and stop: no final scoring, no export "
+        "(a GPU machine trains, this one scores and exports with --from-checkpoint; float16 halves what comes back)",
+    )
     args = ap.parse_args(argv)
     # torch.onnx's shape-inference notes on prim::Constant are harmless and drown the training log.
     warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx")
@@ -491,13 +497,6 @@ def main(argv=None) -> int:
         model.load_state_dict(best_state)
     model.eval().cpu()
     os.makedirs(args.out, exist_ok=True)
-    final = {}
-    if not args.init_only:
-        for name, s in splits.items():
-            # Scoring the train split would cost as much as another epoch and says little.
-            if s.windows and name != "train":
-                final[name] = evaluate(model, s, labels, torch.device("cpu"), args.batch_tokens * 2)
-                log(f"best (epoch {best_epoch}) {name}: entity F1 {final[name]['entity']['f1']:.4f} per source {json.dumps({k2: v['f1'] for k2, v in final[name]['per_source'].items()})}")
     run = ckpt.get("run", {}) if ckpt is not None else {}
     run = {
         "history": history,
@@ -510,6 +509,20 @@ def main(argv=None) -> int:
         "torch": run.get("torch", torch.__version__),
         "args": run.get("args", vars(args)),
     }
+    if args.checkpoint_only:
+        dtype = getattr(torch, args.checkpoint_only)
+        state = {n: t.to(dtype) if t.is_floating_point() else t for n, t in model.state_dict().items()}
+        run["checkpoint_dtype"] = args.checkpoint_only
+        torch.save({"state_dict": state, "hparams": model.hparams, "run": run}, os.path.join(args.out, "checkpoint.pt"))
+        log(f"checkpoint ({args.checkpoint_only}) of epoch {best_epoch} in {args.out}; score and export with --from-checkpoint")
+        return 0
+    final = {}
+    if not args.init_only:
+        for name, s in splits.items():
+            # Scoring the train split would cost as much as another epoch and says little.
+            if s.windows and name != "train":
+                final[name] = evaluate(model, s, labels, torch.device("cpu"), args.batch_tokens * 2)
+                log(f"best (epoch {best_epoch}) {name}: entity F1 {final[name]['entity']['f1']:.4f} per source {json.dumps({k2: v['f1'] for k2, v in final[name]['per_source'].items()})}")
     torch.save({"state_dict": model.state_dict(), "hparams": model.hparams, "run": run}, os.path.join(args.out, "checkpoint.pt"))
 
     # Export, then save a dev batch and the torch logits for the onnxruntime-node check (training/train.ts).

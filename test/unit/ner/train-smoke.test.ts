@@ -2,6 +2,7 @@
  * Smoke training (CI): tiny corpus → arrays → train.py --smoke (a few steps) → ONNX checked against torch
  * in onnxruntime-node → the model loads through runNer and gives outputs of the right shape.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,6 +176,43 @@ describe('smoke training', () => {
     expect(new Set(fromTorch).size).toBeGreaterThan(50);
     expect(relPairs({ batch, seq, bbox: ints('bbox') }, rel2dLuts(rel2d))).toEqual(fromTorch);
   });
+
+  it('trains to a float16 checkpoint on one machine and exports it on another (--checkpoint-only, --from-checkpoint)', async () => {
+    // What a lent GPU machine runs: train.py alone on the exported arrays, stopping at the checkpoint.
+    const elsewhere = join(root, 'elsewhere');
+    const args = [
+      '--arrays',
+      join(root, 'work', 'arrays'),
+      '--out',
+      elsewhere,
+      '--smoke',
+      '--checkpoint-only',
+      'float16',
+    ];
+    execFileSync('/usr/bin/python3', [join('training', 'train.py'), ...args], { stdio: 'pipe' });
+    const ckpt = join(elsewhere, 'checkpoint.pt');
+    expect(existsSync(ckpt)).toBe(true);
+    expect(existsSync(join(elsewhere, 'model.onnx'))).toBe(false);
+    const dtypes = execFileSync('/usr/bin/python3', [
+      '-c',
+      "import sys, torch; c = torch.load(sys.argv[1]); print(sorted({str(t.dtype) for t in c['state_dict'].values() if t.is_floating_point()}), c['run']['checkpoint_dtype'], len(c['run']['history']))",
+      ckpt,
+    ]).toString();
+    expect(dtypes.trim()).toBe("['torch.float16'] float16 1");
+    // Back here: scored, exported and optimised from the checkpoint, its history kept.
+    const r = await train({
+      corpusDir: join(root, 'corpus'),
+      outDir: join(root, 'from-checkpoint'),
+      workDir: join(root, 'work-from-checkpoint'),
+      quiet: true,
+      pythonArgs: ['--from-checkpoint', ckpt],
+    });
+    expect(r.onnxCheck.ok).toBe(true);
+    expect(r.optimizeCheck.ok).toBe(true);
+    const training = JSON.parse(readFileSync(join(root, 'from-checkpoint', 'training.json'), 'utf8'));
+    expect(training.history).toHaveLength(1);
+    expect(training.exported_by.from_checkpoint).toBe(ckpt);
+  }, 120_000);
 
   it('loads through runNer: entities per page, with the model sha256', async () => {
     const doc = asDocument(makeDoc(77, 'test', 'right', 90));

@@ -8,7 +8,13 @@ import { getJson, putJson, type Store } from '../src/deliver/store.js';
 import { InvexError } from '../src/errors.js';
 import { textPage } from '../src/ocr/ocr.js';
 import { extractFromWords } from '../src/pipeline.js';
-import { docKeys, readMeta, type StoredPages, updateMeta } from '../src/queue/document-meta.js';
+import {
+  type DocumentMeta,
+  docKeys,
+  readMeta,
+  type StoredPages,
+  updateMeta,
+} from '../src/queue/document-meta.js';
 import type { DocumentJobData } from '../src/queue/names.js';
 import type { DocumentWords, Page } from '../src/types.js';
 import { failJob, processStore } from './common.js';
@@ -21,21 +27,27 @@ export interface AssembleResult {
 }
 
 /**
- * NER and assembly of a document's words → result.json, the document marked done and its hand-over files
- * removed. Shared by this stage and by ingest, which ends a document that needs no OCR itself.
+ * NER and assembly of a document's words → result.json, the document marked done (with `learnt`, what ingest
+ * found out about it, in the same write) and its hand-over files removed. Shared by this stage and by ingest,
+ * which ends a document that needs no OCR itself.
  */
 export async function assembleDocument(
   store: Store,
   hex: string,
   doc: DocumentWords,
   timings: Record<string, number>,
+  learnt: Partial<Pick<DocumentMeta, 'media_type' | 'pages_total'>> = {},
 ): Promise<AssembleResult> {
   const keys = docKeys(hex);
   const t0 = performance.now();
   const invoice = await extractFromWords(doc, {}, timings);
   const ms = Math.round(performance.now() - t0);
   await putJson(store, keys.result, invoice);
-  const done = await updateMeta(store, hex, ({ error: _error, ...m }) => ({ ...m, status: 'done' }));
+  const done = await updateMeta(store, hex, ({ error: _error, ...m }) => ({
+    ...m,
+    ...learnt,
+    status: 'done',
+  }));
   await store.delete(keys.workPrefix);
   if (!done) {
     await store.delete(keys.prefix); // deleted while we worked: leave nothing behind

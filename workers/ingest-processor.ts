@@ -40,26 +40,24 @@ export default async function ingestJob(
   const hex = job.data.doc;
   const keys = docKeys(hex);
   try {
+    const meta = await readMeta(store, hex);
     // A retry of a job that ended its document already (its worker died before BullMQ heard of it).
-    if ((await readMeta(store, hex))?.status === 'done') return {};
-    const meta = await updateMeta(store, hex, (m) => ({ ...m, status: 'processing' }));
+    if (meta?.status === 'done') return {};
     const bytes = meta && (await store.get(keys.original));
     if (!meta || !bytes) return { deleted: true };
     const t0 = performance.now();
     const doc = await ingestBytes(bytes, defaultIngestOptions());
     const ms = Math.round(performance.now() - t0);
-    // Upload admission counted a PDF's pages already: meta.json is rewritten only when ingest learnt
-    // something (an image's page count).
-    if (meta.pages_total !== doc.pages.length || meta.media_type !== doc.mediaType) {
-      const current = await updateMeta(store, hex, (m) => ({
-        ...m,
-        media_type: doc.mediaType,
-        pages_total: doc.pages.length,
-      }));
-      if (!current) return { deleted: true };
-    }
+    // Upload admission counted a PDF's pages already; an image's count (or a count that differs) is learnt here.
+    const learnt =
+      meta.pages_total !== doc.pages.length || meta.media_type !== doc.mediaType
+        ? { media_type: doc.mediaType, pages_total: doc.pages.length }
+        : {};
     const ocrPages = doc.pages.filter((p) => p.kind === 'raster').map((p) => p.number);
     if (ocrPages.length === 0) {
+      // Done within this job: meta.json goes from queued to done in one write, without a `processing` write
+      // that nobody would see for the few milliseconds it lasted (a file write costs ~1 ms of kernel CPU on
+      // some virtual machines; see docs/deployment.md#speed).
       const pages = doc.pages.flatMap((p) => (p.kind === 'text' ? [textPage(p)] : []));
       const words = {
         id: doc.id,
@@ -67,7 +65,7 @@ export default async function ingestJob(
         pages,
         ...(doc.embedded ? { embedded: doc.embedded } : {}),
       };
-      const assembled = await assembleDocument(store, hex, words, { ingest: ms, ocr: 0 });
+      const assembled = await assembleDocument(store, hex, words, { ingest: ms, ocr: 0 }, learnt);
       return {
         pages: doc.pages.length,
         ocr_pages: 0,
@@ -75,6 +73,8 @@ export default async function ingestJob(
         ...(assembled.deleted ? { deleted: true } : { assembled }),
       };
     }
+    if (!(await updateMeta(store, hex, (m) => ({ ...m, ...learnt, status: 'processing' }))))
+      return { deleted: true };
     for (const p of doc.pages) if (p.kind === 'raster') await store.put(keys.raster(p.number), p.raster.data);
     const stored: StoredPages = {
       id: doc.id,

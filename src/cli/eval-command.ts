@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { config } from '../config.js';
 import type { CorpusDoc } from '../corpus/format.js';
-import { wordsCacheFile } from '../corpus/import-common.js';
+import { parseWordsCache, wordsCacheFile } from '../corpus/import-common.js';
 import { InvexError } from '../errors.js';
 import { readLabeledSet, toPrediction } from '../eval/run.js';
 import { formatReliability, formatScore, type Prediction, reliability, scoreSet } from '../eval/score.js';
@@ -26,7 +26,8 @@ per-field precision, recall, F1, the micro average, and seconds per document.
   --json     print the scores as JSON
   --words-cache  take a file's words from DIR/<file name>.words.json where \`invex corpus import\` cached them
              (the same ingest and OCR), so that a model can be scored again without OCR; files not
-             cached there are read as usual. Report figures from a run without it.
+             cached there, or cached with other OCR languages, are read as usual. Report figures from a
+             run without it.
   --no-embedded  ignore the e-invoice XML a PDF carries (ZUGFeRD, Factur-X): score what the model and the
              assembler read off the pages, which is what the model card reports
   --tokens   entity-level (seqeval-style) scores of the NER model on a token-labeled corpus split`;
@@ -154,10 +155,13 @@ export async function extractSet(
   return { set, predictions, seconds, ...(modelSha ? { modelSha } : {}) };
 }
 
-/** The words `invex corpus import` cached for `file` (src/corpus/import-common.ts frontEndWords), if any. */
+/**
+ * The words `invex corpus import` cached for `file` (src/corpus/import-common.ts frontEndWords), if any, and if
+ * read with the OCR languages this run would use.
+ */
 function cachedWords(dir: string, file: string): DocumentWords | undefined {
   const path = wordsCacheFile(dir, file);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DocumentWords) : undefined;
+  return existsSync(path) ? parseWordsCache(readFileSync(path, 'utf8'), config().ocrLang) : undefined;
 }
 
 async function tokenEval(

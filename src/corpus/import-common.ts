@@ -47,8 +47,19 @@ export function wordsCacheFile(cacheDir: string, path: string): string {
 }
 
 /**
+ * A cache entry's words, when `lang` read them. Entries carry the OCR languages they were read with (`ocrLang`);
+ * entries written before that stamp were all read with `eng`. Words read with other languages are not these
+ * words: undefined, so the caller reads the document again.
+ */
+export function parseWordsCache(text: string, lang: string): DocumentWords | undefined {
+  const { ocrLang = 'eng', ...words } = JSON.parse(text) as DocumentWords & { ocrLang?: string };
+  return ocrLang === lang ? words : undefined;
+}
+
+/**
  * The document's words through our own front end (ingest, then OCR of raster pages), cached as JSON in
- * `cacheDir` so that an interrupted import resumes where it stopped.
+ * `cacheDir` so that an interrupted import resumes where it stopped, and a later one with the same OCR languages
+ * need not read again.
  */
 export async function frontEndWords(
   path: string,
@@ -57,7 +68,8 @@ export async function frontEndWords(
   const cacheFile = opts.cacheDir ? wordsCacheFile(opts.cacheDir, path) : undefined;
   if (cacheFile && !opts.refresh) {
     try {
-      return { words: JSON.parse(await readFile(cacheFile, 'utf8')) as DocumentWords, cached: true };
+      const words = parseWordsCache(await readFile(cacheFile, 'utf8'), opts.lang);
+      if (words) return { words, cached: true };
     } catch {
       // Not cached yet (or a torn write): run the front end.
     }
@@ -68,7 +80,7 @@ export async function frontEndWords(
   if (cacheFile) {
     await mkdir(dirname(cacheFile), { recursive: true });
     // Write then rename, so a killed import never leaves a half-written cache entry.
-    await writeFile(`${cacheFile}.tmp`, JSON.stringify(words));
+    await writeFile(`${cacheFile}.tmp`, JSON.stringify({ ...words, ocrLang: opts.lang }));
     await rename(`${cacheFile}.tmp`, cacheFile);
   }
   return { words, cached: false };

@@ -34,7 +34,7 @@ export function importSroie(opts: ImportOptions = {}): Promise<ImportReport> {
       read: (entry, out, o) =>
         frontEndWords(entry.path, {
           cacheDir: join(out, 'cache', 'sroie'),
-          lang: 'eng',
+          lang: config().ocrLang, // what `invex extract` reads with, so the model learns from what it will see
           ...(o.refresh !== undefined ? { refresh: o.refresh } : {}),
         }),
       // Malaysian shop receipts, English.

@@ -3,8 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { config } from '../../../src/config.js';
 import type { CorpusDoc } from '../../../src/corpus/format.js';
-import { formatImportReport } from '../../../src/corpus/import-common.js';
+import { formatImportReport, parseWordsCache, wordsCacheFile } from '../../../src/corpus/import-common.js';
 import { importSroie, referenceWords, SROIE_DIR } from '../../../src/corpus/import-sroie.js';
 import { importZugferd, ZUGFERD_DIR } from '../../../src/corpus/import-zugferd.js';
 import { LABEL_ID } from '../../../src/ner/labels.js';
@@ -81,6 +82,26 @@ describe.skipIf(!existsSync(join(SROIE_DIR, 'gt.jsonl')))('importSroie (shared d
     const again = await importSroie({ out, limit: 2, log: () => {} });
     expect(again.processed).toBe(0);
     expect(await readDocs(again.out)).toEqual(docs);
+    // Read with the languages `invex extract` uses, and stamped with them.
+    const cached = JSON.parse(
+      await readFile(wordsCacheFile(join(out, 'cache', 'sroie'), docs[0]?.file ?? ''), 'utf8'),
+    ) as { ocrLang?: string };
+    expect(cached.ocrLang).toBe(config().ocrLang);
+  });
+});
+
+describe('parseWordsCache', () => {
+  const words = { id: 'sha256:00', mediaType: 'image/png', pages: [] };
+  it('gives the words read with the asked languages, without the stamp', () => {
+    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'deu+eng' }), 'deu+eng')).toEqual(words);
+  });
+  it('refuses words read with other languages, so the document is read again', () => {
+    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'eng' }), 'deu+eng')).toBeUndefined();
+    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'deu+eng' }), 'eng')).toBeUndefined();
+  });
+  it('takes entries written before the stamp as read with eng, as they all were', () => {
+    expect(parseWordsCache(JSON.stringify(words), 'eng')).toEqual(words);
+    expect(parseWordsCache(JSON.stringify(words), 'deu+eng')).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractSet } from '../../../src/cli/eval-command.js';
+import { config } from '../../../src/config.js';
 import { scoreSet } from '../../../src/eval/score.js';
 import { closePipeline, defaultFrontEndOptions, readDocumentFile } from '../../../src/pipeline.js';
 
@@ -31,9 +32,14 @@ describe('extractSet --words-cache', () => {
     for (const page of words.pages)
       for (const w of page.words) if (w.text === 'F-854022') w.text = 'F-999999';
     mkdirSync(cache, { recursive: true });
-    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify(words));
+    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify({ ...words, ocrLang: config().ocrLang }));
     const cached = await extractSet(dir, { wordsCache: cache });
     expect(cached.predictions[0]?.fields?.invoice_number?.value).toBe('F-999999');
     expect(cached.predictions[0]?.fields?.total_amount?.value).toBe('1306.56');
+
+    // Words cached with other OCR languages are not what this run would read: the file is read again.
+    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify({ ...words, ocrLang: 'ita' }));
+    const stale = await extractSet(dir, { wordsCache: cache });
+    expect(stale.predictions[0]?.fields?.invoice_number?.value).toBe('F-854022');
   });
 });

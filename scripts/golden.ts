@@ -4,13 +4,13 @@
  * or of the pipeline, and review the diff.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { closePipeline, extractFile } from '../src/pipeline.js';
+import { closePipeline, defaultFrontEndOptions, extractFile } from '../src/pipeline.js';
 import { goldenView, SAMPLE_FILES } from '../test/fixtures/golden.js';
 
 mkdirSync('samples/expected', { recursive: true });
 try {
   for (const name of SAMPLE_FILES) {
-    const out = await extractFile(`samples/${name}`, { ocr: 'auto', lang: 'eng' });
+    const out = await extractFile(`samples/${name}`, defaultFrontEndOptions());
     writeFileSync(`samples/expected/${name}.json`, `${JSON.stringify(goldenView(out), null, 2)}\n`);
     console.log(`samples/expected/${name}.json`);
   }

@@ -14,7 +14,7 @@ export const EXTRACT_USAGE = `usage: invex extract FILE... [--format json|jsonl]
 Extracts invoice fields, line items, tax breakdown and validation from each file.
   --format    jsonl (default: one line per file, in input order) or json (pretty)
   --ocr       auto: OCR only pages without a text layer (default); always; never
-  --lang      Tesseract languages joined by + (default INVEX_OCR_LANG or eng)
+  --lang      Tesseract languages joined by + (default INVEX_OCR_LANG or deu+eng)
   --model     model directory (ours, or a Hugging Face token-classification ONNX export)
   --password  password for encrypted PDFs
   --no-embedded  ignore the e-invoice XML a PDF carries (ZUGFeRD, Factur-X): read the pages alone

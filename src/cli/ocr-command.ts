@@ -10,7 +10,7 @@ export const OCR_USAGE = `usage: invex ocr FILE... [--format json|jsonl] [--ocr 
 Prints the words of every page, with boxes (fractions of the page, origin top-left), one JSON line per file.
   --format    jsonl (default: one line per file) or json (pretty)
   --ocr       auto: OCR only pages without a text layer (default); always: OCR every page; never: text layer only
-  --lang      Tesseract languages joined by + (default INVEX_OCR_LANG or eng)
+  --lang      Tesseract languages joined by + (default INVEX_OCR_LANG or deu+eng)
   --password  password for encrypted PDFs`;
 
 export async function ocrCommand(argv: string[]): Promise<RunFilesSummary> {

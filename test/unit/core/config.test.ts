@@ -5,7 +5,7 @@ describe('config', () => {
   it('has defaults', () => {
     const c = parseConfig({});
     expect(c.maxPages).toBe(50);
-    expect(c.ocrLang).toBe('eng');
+    expect(c.ocrLang).toBe('deu+eng');
     expect(c.ocrWorkers).toBeGreaterThan(0);
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -13,7 +13,7 @@ describe('config', () => {
   it('coerces numbers and treats empty strings as unset', () => {
     const c = parseConfig({ INVEX_MAX_PAGES: '7', INVEX_OCR_LANG: '' });
     expect(c.maxPages).toBe(7);
-    expect(c.ocrLang).toBe('eng');
+    expect(c.ocrLang).toBe('deu+eng');
   });
 
   it('reports every invalid variable at once', () => {

@@ -72,7 +72,7 @@ const SCANNED = values.scanned === true;
 /**
  * Where the service's store is made (--data; default: the system's temp folder). Its writes are part of what is
  * measured: on the twelfth session's virtual machine creating and renaming a small file took 0.1-1 ms of kernel
- * CPU, in /tmp and in the project's folder alike and varying from run to run, and a document's trip creates six.
+ * CPU, in /tmp and in the project's folder alike and varying from run to run, and a digital invoice's trip creates five.
  */
 const DATA_ROOT = resolve(values.data ?? tmpdir());
 /** Rounds of N new documents, each measured in-process then through the queue. */

@@ -2,7 +2,8 @@
  * Front-end benchmark (`npm run bench:front [-- --pages N --ocr-pages M]`). Prints ratios against
  * references measured in the same run, on the same pages:
  *   1. pdfjs word extraction vs `pdftotext -bbox-layout` (poppler-utils)   target ≤ 2.0× its time per page
- *   2. tesseract.js pages/s (default workers) vs native `tesseract`, same traineddata, same parallelism
+ *   2. tesseract.js pages/s (default workers) vs native `tesseract`, same traineddata and languages
+ *      (INVEX_OCR_LANG), same parallelism
  *                                                                       target ≥ 1.0×
  *   3. peak RSS, and RSS growth from warm-up to the end of a long OCR run target ≤ 10%
  * A reference whose tool is missing is skipped with a message. Ends with a BENCH_RESULT line (bench/result.ts).
@@ -28,6 +29,8 @@ const { values } = parseArgs({
 const textPages = Number(values.pages);
 const ocrPages = Number(values['ocr-pages']);
 const workers = config().ocrWorkers;
+/** The OCR languages invex reads with by default (INVEX_OCR_LANG), on both sides of the comparison. */
+const LANG = config().ocrLang;
 const dir = mkdtempSync(join(tmpdir(), 'invex-bench-'));
 
 function have(tool: string): boolean {
@@ -97,21 +100,23 @@ async function rasters(pdf: Uint8Array): Promise<Raster[]> {
   return doc.pages.flatMap((p) => (p.kind === 'raster' ? [p.raster] : []));
 }
 
-function nativeTessdata(lang: string): string {
+function nativeTessdata(langs: string): string {
   // The very traineddata tesseract.js reads (invex's own model, else the npm package's), unpacked.
-  const file = resolveLanguageData(lang, config().tessdataDir, config().ocrTuned).files[lang] as string;
-  const data = readFileSync(file);
+  const { files } = resolveLanguageData(langs, config().tessdataDir, config().ocrTuned);
   const out = join(dir, 'tessdata');
   execFileSync('mkdir', ['-p', out]);
-  writeFileSync(join(out, `${lang}.traineddata`), file.endsWith('.gz') ? gunzipSync(data) : data);
+  for (const [lang, file] of Object.entries(files)) {
+    const data = readFileSync(file);
+    writeFileSync(join(out, `${lang}.traineddata`), file.endsWith('.gz') ? gunzipSync(data) : data);
+  }
   return out;
 }
 
 async function benchOcr(pages: Raster[]) {
   const sample = pages.slice(0, Math.min(pages.length, 8));
-  await ocrRaster(sample[0] as Raster, { lang: 'eng' }); // warm-up: workers and language data
+  await ocrRaster(sample[0] as Raster, { lang: LANG }); // warm-up: workers and language data
   let t0 = performance.now();
-  await Promise.all(sample.map((r) => ocrRaster(r, { lang: 'eng' })));
+  await Promise.all(sample.map((r) => ocrRaster(r, { lang: LANG })));
   const oursPps = sample.length / ((performance.now() - t0) / 1000);
   if (!have('tesseract')) {
     line(
@@ -124,7 +129,7 @@ async function benchOcr(pages: Raster[]) {
     record('OCR pages/s vs native tesseract', oursPps, undefined, 'pages/s', '≥ 1.00');
     return;
   }
-  const tessdata = nativeTessdata('eng');
+  const tessdata = nativeTessdata(LANG);
   const files = sample.map((r, i) => {
     const f = join(dir, `p${i}.pgm`);
     writeFileSync(f, Buffer.concat([Buffer.from(`P5\n${r.width} ${r.height}\n255\n`), r.data]));
@@ -132,7 +137,7 @@ async function benchOcr(pages: Raster[]) {
   });
   const env = { ...process.env, OMP_THREAD_LIMIT: '1' };
   const native = (f: string) =>
-    run('tesseract', [f, '-', '--tessdata-dir', tessdata, '-l', 'eng', '--psm', '3', '--dpi', '300', 'tsv'], {
+    run('tesseract', [f, '-', '--tessdata-dir', tessdata, '-l', LANG, '--psm', '3', '--dpi', '300', 'tsv'], {
       env,
       maxBuffer: 64 << 20,
     });
@@ -166,7 +171,7 @@ async function benchMemory(pages: Raster[], total: number) {
     Array.from({ length: workers }, async () => {
       while (next < total) {
         const i = next++;
-        await ocrRaster(pages[i % pages.length] as Raster, { lang: 'eng' });
+        await ocrRaster(pages[i % pages.length] as Raster, { lang: LANG });
         if (i === warmup) afterWarmup = process.memoryUsage().rss;
       }
     }),

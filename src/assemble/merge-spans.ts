@@ -4,9 +4,9 @@
  * details beside them, so each address line arrives as its own span. Spans of one field that sit in one block
  * (stacked lines, aligned, no gap) are one value.
  */
-import type { DocumentWords, Word } from '../types.js';
+import type { DocumentWords, Page, Word } from '../types.js';
 import { LEGAL_END, SALUTATION, TITLES, untilLegalForm } from './parties.js';
-import { midY, wordHeight } from './regions.js';
+import { midY, SEPARATOR, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
 /**
@@ -116,12 +116,30 @@ export function resolvePartyRuns(doc: DocumentWords, spans: readonly NerSpan[]):
 }
 
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
-function continues(a: Piece, b: Piece): boolean {
+function continues(a: Piece, b: Piece, page: Page): boolean {
   const h = Math.max(a.h, b.h);
   const sameLine = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * h;
   // On one line either piece may come first: decoding can split a name around a word ("PREMIO" "STATIONERY"
   // "SDN BHD" as two spans), and a skewed scan can put its right part higher.
-  if (sameLine) return Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1) <= MAX_WORD_GAP * h;
+  if (sameLine) {
+    const [left, right] = a.x0 <= b.x0 ? [a, b] : [b, a];
+    if (right.x0 - left.x1 <= MAX_WORD_GAP * h) return true;
+    // An address's parts on a one-line sender strip, a separator between them ("629 III · 4349 TN Houthei"):
+    // each gap to the separator is a word gap, measured in line heights (boxes are fractions of the page's
+    // width and height, so a horizontal gap is scaled by the page's aspect).
+    if (!a.span.field.endsWith('_address')) return false;
+    const between = page.words
+      .filter((w) => w.bbox[0] >= left.x1 && w.bbox[2] <= right.x0)
+      .filter((w) => Math.min(w.bbox[3], right.bottom) - Math.max(w.bbox[1], right.top) > 0.5 * h)
+      .sort((p, q) => p.bbox[0] - q.bbox[0]);
+    if (between.length !== 1 || !SEPARATOR.test((between[0] as Word).text)) return false;
+    const sep = between[0] as Word;
+    const aspect = page.width / page.height;
+    return (
+      (sep.bbox[0] - left.x1) * aspect <= MAX_WORD_GAP * h &&
+      (right.x0 - sep.bbox[2]) * aspect <= MAX_WORD_GAP * h
+    );
+  }
   if (!BLOCK_FIELDS.has(a.span.field)) return false;
   if (a.span.field.endsWith('_name') && LEGAL_END.test(a.last)) return false;
   const gap = b.top - a.bottom;
@@ -292,15 +310,16 @@ export function mergeStackedSpans(doc: DocumentWords, spans: readonly NerSpan[])
   }
   for (const pieces of blocks.values()) {
     pieces.sort((a, b) => a.top - b.top || a.x0 - b.x0);
+    const page = (pieces[0] as Piece).span.page;
+    const docPage = doc.pages[page - 1] as Page;
+    const words = docPage.words;
     const groups: Piece[][] = [];
     for (const p of pieces) {
       // Join the group whose last piece this one continues; tops ascend, so only open groups can match.
-      const g = groups.find((grp) => continues(grp[grp.length - 1] as Piece, p));
+      const g = groups.find((grp) => continues(grp[grp.length - 1] as Piece, p, docPage));
       if (g) g.push(p);
       else groups.push([p]);
     }
-    const page = (pieces[0] as Piece).span.page;
-    const words = doc.pages[page - 1]?.words ?? [];
     const held = new Set(spans.filter((s) => s.page === page).flatMap((s) => s.wordIndices));
     out.push(...groups.map((g) => merge(g, words, held)));
   }

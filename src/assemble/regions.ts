@@ -39,11 +39,24 @@ export function spanWords(page: Page, indices: readonly number[]): Word[] {
     .sort((a, b) => a.line - b.line || a.bbox[0] - b.bbox[0]);
 }
 
-/** Text as printed: words joined by spaces within a line, lines joined by ", " (DESIGN §2). */
+/**
+ * A word that only separates the parts of one line, as a one-line sender strip does ("de Koninglaan 629 III ·
+ * 4349 TN Houthei", "839 Mills Bridge | Kiarraville, TX 01371").
+ */
+export const SEPARATOR = /^[|·•∙▪]$/u;
+
+/**
+ * Text as printed: words joined by spaces within a line, lines joined by ", " (DESIGN §2); a separator word
+ * between two parts of a line joins them as lines are joined.
+ */
 export function spanText(words: readonly Word[], lineJoin = ', '): string {
   const lines: string[][] = [];
   let last: number | undefined;
   for (const w of words) {
+    if (SEPARATOR.test(w.text)) {
+      last = undefined; // the next word starts a part of its own
+      continue;
+    }
     if (w.line !== last) lines.push([]);
     lines.at(-1)?.push(w.text);
     last = w.line;

@@ -110,6 +110,39 @@ describe('mergeStackedSpans', () => {
     expect(merged).toHaveLength(3);
   });
 
+  it("joins an address's parts on a one-line sender strip across a separator, as lines of the value", () => {
+    // "Hauptstraße 5 · 12345 Berlin", the gaps around the separator wider than a word gap on their own.
+    const strip = (sep: string, field: string) => {
+      const words: Word[] = [];
+      let x = 0.1;
+      for (const [text, gap] of [
+        ['Hauptstraße', 0.004],
+        ['5', 0.03],
+        [sep, 0.03],
+        ['12345', 0.004],
+        ['Berlin', 0],
+      ] as const) {
+        words.push({ text, bbox: [x, 0.1, x + text.length * 0.01, 0.112], confidence: 1, line: 0 });
+        x += text.length * 0.01 + gap;
+      }
+      const spans: NerSpan[] = [
+        { field, score: 0.9, page: 1, wordIndices: [0, 1] },
+        { field, score: 0.8, page: 1, wordIndices: [3, 4] },
+      ];
+      return { doc: docOf(words), spans };
+    };
+    for (const sep of ['·', '|', '•']) {
+      const { doc, spans } = strip(sep, 'supplier_address');
+      expect(mergeStackedSpans(doc, spans)).toHaveLength(1);
+      expect(assemble(doc, spans).fields.supplier_address?.value).toBe('Hauptstraße 5, 12345 Berlin');
+    }
+    // A word that is no separator keeps the parts apart, and so does a separator between a name's parts.
+    const word = strip('Tel', 'supplier_address');
+    expect(mergeStackedSpans(word.doc, word.spans)).toHaveLength(2);
+    const names = strip('|', 'customer_name');
+    expect(mergeStackedSpans(names.doc, names.spans)).toHaveLength(2);
+  });
+
   it('joins a wrapped name, but never continues a name past its legal form', () => {
     const d = letterDoc(['MVM Musterhafter', 'Versicherungsverein a.G.', 'Musterstr. 12'], 0.02);
     const words = d.pages[0]?.words ?? [];

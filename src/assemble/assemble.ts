@@ -31,6 +31,7 @@ import {
   dropContactTail,
   dropMisreadLines,
   mergeStackedSpans,
+  resolveEnclosedAddressParts,
   resolvePartyRuns,
 } from './merge-spans.js';
 import { currencyOfCountry, detectCurrency } from './normalize/currency.js';
@@ -297,7 +298,13 @@ export function assemble(
         doc,
         mergeStackedSpans(
           doc,
-          completeNameRuns(doc, dropAfterLegalForm(doc, dropMisreadLines(doc, resolvePartyRuns(doc, spans)))),
+          completeNameRuns(
+            doc,
+            dropAfterLegalForm(
+              doc,
+              dropMisreadLines(doc, resolveEnclosedAddressParts(doc, resolvePartyRuns(doc, spans))),
+            ),
+          ),
         ),
       ),
     ),

@@ -115,6 +115,47 @@ export function resolvePartyRuns(doc: DocumentWords, spans: readonly NerSpan[]):
   return out;
 }
 
+const PARTY_ADDRESSES = new Set(['supplier_address', 'customer_address']);
+
+/**
+ * The middle of an address line tagged as the other party's address ("Christiaanplantsoen" customer, "277a 3 hoog"
+ * supplier, "achter" customer). One printed line is one party's: a one-line address span whose neighbours on its
+ * line, left and right, are both words of the other party's address, with no column gap between, takes that field
+ * (and then joins that address's pieces).
+ */
+export function resolveEnclosedAddressParts(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  const out = spans.map((s) => ({ ...s }));
+  for (const page of doc.pages) {
+    const words = page.words;
+    const mine = out.filter((s) => s.page === page.number && PARTY_ADDRESSES.has(s.field));
+    const fieldOf = new Map(mine.flatMap((s) => s.wordIndices.map((i) => [i, s.field] as const)));
+    const near = (a: number, b: number) => {
+      const [l, r] = [words[a] as Word, words[b] as Word];
+      return r.bbox[0] - l.bbox[2] <= MAX_RUN_GAP * wordHeight(l);
+    };
+    for (const s of mine) {
+      const lines = new Set(s.wordIndices.map((i) => words[i]?.line));
+      if (s.wordIndices.length === 0 || lines.size !== 1) continue;
+      const line = [...lines][0];
+      const order = words
+        .map((w, i) => ({ w, i }))
+        .filter((x) => x.w.line === line)
+        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0])
+        .map((x) => x.i);
+      const at = s.wordIndices.map((i) => order.indexOf(i));
+      const [lo, hi] = [Math.min(...at), Math.max(...at)];
+      const [left, right] = [order[lo - 1], order[hi + 1]];
+      if (left === undefined || right === undefined) continue;
+      const other = fieldOf.get(left);
+      if (!other || other === s.field || fieldOf.get(right) !== other) continue;
+      if (!near(left, order[lo] as number) || !near(order[hi] as number, right)) continue;
+      s.field = other;
+      for (const i of s.wordIndices) fieldOf.set(i, other);
+    }
+  }
+  return out;
+}
+
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
 function continues(a: Piece, b: Piece, page: Page): boolean {
   const h = Math.max(a.h, b.h);

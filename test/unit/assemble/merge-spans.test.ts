@@ -8,6 +8,7 @@ import {
   dropContactTail,
   dropMisreadLines,
   mergeStackedSpans,
+  resolveEnclosedAddressParts,
   resolvePartyRuns,
 } from '../../../src/assemble/merge-spans.js';
 import type { NerSpan } from '../../../src/assemble/types.js';
@@ -668,5 +669,46 @@ describe('mergeStackedSpans fills a line', () => {
     const other: NerSpan = { field: 'customer_id', score: 0.9, page: 1, wordIndices: [3] };
     const kept = mergeStackedSpans(d, [a([0, 1]), a([2]), a([4]), other]);
     expect(kept.find((s) => s.field === 'supplier_address')?.wordIndices).toEqual([0, 1, 2, 4]);
+  });
+});
+
+describe('resolveEnclosedAddressParts', () => {
+  // "Christiaanplantsoen 277a 3 hoog achter" over "1718 AK Stations", the middle of the first line tagged as the
+  // seller's address; a column gap of 0.1 before word `gapAt` of the first line.
+  function block(gapAt = -1): DocumentWords {
+    const words: Word[] = [];
+    let x = 0.05;
+    ['Christiaanplantsoen', '277a', '3', 'hoog', 'achter'].forEach((text, i) => {
+      if (i === gapAt) x += 0.1;
+      words.push({ text, bbox: [x, 0.2, x + 0.06, 0.212], confidence: 1, line: 0 });
+      x += 0.07;
+    });
+    ['1718', 'AK', 'Stations'].forEach((text, i) => {
+      words.push({ text, bbox: [0.05 + i * 0.07, 0.216, 0.11 + i * 0.07, 0.228], confidence: 1, line: 1 });
+    });
+    return docOf(words);
+  }
+  const spans = (): NerSpan[] => [
+    { field: 'customer_address', score: 0.98, page: 1, wordIndices: [0, 5, 6, 7] },
+    { field: 'supplier_address', score: 0.83, page: 1, wordIndices: [1, 2, 3] },
+    { field: 'customer_address', score: 0.91, page: 1, wordIndices: [4] },
+  ];
+
+  it("gives a line's middle, enclosed by the other party's address, to that party", () => {
+    const d = block();
+    expect(resolveEnclosedAddressParts(d, spans()).map((s) => s.field)).toEqual([
+      'customer_address',
+      'customer_address',
+      'customer_address',
+    ]);
+    expect(assemble(d, spans()).fields.customer_address?.value).toBe(
+      'Christiaanplantsoen 277a 3 hoog achter, 1718 AK Stations',
+    );
+  });
+
+  it('leaves it alone across a column gap, or with the other party on one side only', () => {
+    expect(resolveEnclosedAddressParts(block(1), spans())[1]?.field).toBe('supplier_address');
+    const oneSide = spans().slice(0, 2);
+    expect(resolveEnclosedAddressParts(block(), oneSide)[1]?.field).toBe('supplier_address');
   });
 });

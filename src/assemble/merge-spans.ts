@@ -156,6 +156,9 @@ export function resolveEnclosedAddressParts(doc: DocumentWords, spans: readonly 
   return out;
 }
 
+/** A word an address's parts on one line may be joined across: a separator, a postcode's letters, a number. */
+const bridges = (text: string) => SEPARATOR.test(text) || /^(?:\p{L}{1,2}|\S*\d\S*)$/u.test(text);
+
 /** Does `b` continue the block that ends with `a`: the next line below it, or further along the same line? */
 function continues(a: Piece, b: Piece, page: Page): boolean {
   const h = Math.max(a.h, b.h);
@@ -165,21 +168,21 @@ function continues(a: Piece, b: Piece, page: Page): boolean {
   if (sameLine) {
     const [left, right] = a.x0 <= b.x0 ? [a, b] : [b, a];
     if (right.x0 - left.x1 <= MAX_WORD_GAP * h) return true;
-    // An address's parts on a one-line sender strip, a separator between them ("629 III · 4349 TN Houthei"):
-    // each gap to the separator is a word gap, measured in line heights (boxes are fractions of the page's
-    // width and height, so a horizontal gap is scaled by the page's aspect).
+    // An address's parts on one line with a word or two between them that belong to it: the letters of a Dutch
+    // postcode ("2489" "KQ" "Weert"), or a sender strip's separator ("629 III · 4349 TN Houthei"). Every gap
+    // along the way is a word gap, measured in line heights (boxes are fractions of the page's width and height,
+    // so a horizontal gap is scaled by the page's aspect).
     if (!a.span.field.endsWith('_address')) return false;
     const between = page.words
       .filter((w) => w.bbox[0] >= left.x1 && w.bbox[2] <= right.x0)
       .filter((w) => Math.min(w.bbox[3], right.bottom) - Math.max(w.bbox[1], right.top) > 0.5 * h)
       .sort((p, q) => p.bbox[0] - q.bbox[0]);
-    if (between.length !== 1 || !SEPARATOR.test((between[0] as Word).text)) return false;
-    const sep = between[0] as Word;
+    if (between.length === 0 || between.length > 2 || !between.every((w) => bridges(w.text))) return false;
+    const edges = [left.x1, ...between.flatMap((w) => [w.bbox[0], w.bbox[2]]), right.x0];
     const aspect = page.width / page.height;
-    return (
-      (sep.bbox[0] - left.x1) * aspect <= MAX_WORD_GAP * h &&
-      (right.x0 - sep.bbox[2]) * aspect <= MAX_WORD_GAP * h
-    );
+    for (let k = 0; k + 1 < edges.length; k += 2)
+      if (((edges[k + 1] as number) - (edges[k] as number)) * aspect > MAX_WORD_GAP * h) return false;
+    return true;
   }
   if (!BLOCK_FIELDS.has(a.span.field)) return false;
   if (a.span.field.endsWith('_name') && LEGAL_END.test(a.last)) return false;

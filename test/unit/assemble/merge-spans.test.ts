@@ -111,7 +111,7 @@ describe('mergeStackedSpans', () => {
     expect(merged).toHaveLength(3);
   });
 
-  it("joins an address's parts on a one-line sender strip across a separator, as lines of the value", () => {
+  it("joins an address's parts on one line across a separator or a postcode's letters", () => {
     // "Hauptstraße 5 · 12345 Berlin", the gaps around the separator wider than a word gap on their own.
     const strip = (sep: string, field: string) => {
       const words: Word[] = [];
@@ -137,7 +137,12 @@ describe('mergeStackedSpans', () => {
       expect(mergeStackedSpans(doc, spans)).toHaveLength(1);
       expect(assemble(doc, spans).fields.supplier_address?.value).toBe('Hauptstraße 5, 12345 Berlin');
     }
-    // A word that is no separator keeps the parts apart, and so does a separator between a name's parts.
+    // A postcode's letters between the parts belong to the value ("2489 KQ Weert").
+    const letters = strip('KQ', 'supplier_address');
+    expect(assemble(letters.doc, letters.spans).fields.supplier_address?.value).toBe(
+      'Hauptstraße 5 KQ 12345 Berlin',
+    );
+    // A word of another kind keeps the parts apart, and so does a separator between a name's parts.
     const word = strip('Tel', 'supplier_address');
     expect(mergeStackedSpans(word.doc, word.spans)).toHaveLength(2);
     const names = strip('|', 'customer_name');

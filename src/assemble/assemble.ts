@@ -18,6 +18,7 @@ import {
   issueDatesByCaption,
   letterheadName,
   lineIndices,
+  nameAboveAddress,
   nameByCaption,
 } from './captions.js';
 import { completeSubtotalAndTax, isPartOfTotal, totalOfPartials } from './complete.js';
@@ -461,6 +462,15 @@ export function assemble(
     // field, finder, rule, where the value is, which model value it replaces
     ['supplier_name', () => nameByCaption(doc, 'supplier_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
     ['customer_name', () => nameByCaption(doc, 'customer_name'), 'INVEX-NAME-BY-CAPTION', beside, noCompany],
+    [
+      'customer_name',
+      () => {
+        const address = picked.find((c) => c.field === 'customer_address');
+        return address && nameAboveAddress(doc, address);
+      },
+      'INVEX-CUSTOMER-NAME-ABOVE-ADDRESS',
+      "is the first row of the buyer's address block",
+    ],
     ['invoice_number', () => invoiceNumberByCaption(doc), 'INVEX-INVOICE-NUMBER-BY-CAPTION', beside],
     ['due_date', () => dues()[0], 'INVEX-DUE-DATE-BY-CAPTION', beside, uncaptioned(dues)],
     ['issue_date', () => issues()[0], 'INVEX-ISSUE-DATE-BY-CAPTION', beside, uncaptioned(issues)],

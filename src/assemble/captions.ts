@@ -71,6 +71,39 @@ export function nameByCaption(
   return field === 'customer_name' ? letterAddressee(doc) : undefined;
 }
 
+/**
+ * The buyer's name as the first row of its address block, with no section title to find it by: the row right
+ * above the buyer's address, starting at its left edge, that reads as a person's name above a street line
+ * ("Lionel Kampf" / "Muhrgasse 56"; personAboveStreet).
+ */
+export function nameAboveAddress(
+  doc: DocumentWords,
+  address: { page: number; wordIndices: readonly number[] },
+): Found | undefined {
+  const words = doc.pages[address.page - 1]?.words;
+  if (!words || address.wordIndices.length === 0) return undefined;
+  const mine = address.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+  const firstLine = Math.min(...mine.map((w) => w.line));
+  const first = lineWords(words, firstLine).filter((x) => mine.includes(x.w));
+  const start = first[0]?.w;
+  if (!start) return undefined;
+  const h = height(start);
+  const anchor = words
+    .filter((w) => w.bbox[3] <= start.bbox[1] + 0.25 * h && start.bbox[1] - w.bbox[3] <= h)
+    .filter((w) => Math.abs(w.bbox[0] - start.bbox[0]) <= h)
+    .sort((a, b) => b.bbox[3] - a.bbox[3])[0];
+  if (!anchor) return undefined;
+  const row = runFrom(words, anchor, anchor.bbox[0]);
+  if (
+    !personAboveStreet(
+      row.map((x) => x.w.text),
+      first.map((x) => x.w.text),
+    )
+  )
+    return undefined;
+  return { page: address.page, wordIndices: row.map((x) => x.i) };
+}
+
 /** The words on `anchor`'s row that start at or right of `x`, one run from the nearest on. */
 function runFrom(words: readonly Word[], anchor: Word, x: number): { w: Word; i: number }[] {
   const row = words

@@ -541,6 +541,29 @@ describe('assemble', () => {
     expect(assemble(noStreet, []).fields.customer_name).toBeUndefined();
   });
 
+  it("reads the buyer's name off the row above its address block when the model tagged none", () => {
+    // Rows set close, as an address block prints them.
+    const block = (lines: string[]) => {
+      const d = page(lines);
+      for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.025;
+      return d;
+    };
+    const address = (d: DocumentWords) => [
+      span(d, 'customer_address', 1, ['Muhrgasse', '56']),
+      span(d, 'customer_address', 2, ['1010', 'Wien']),
+    ];
+    const d = block(['Lionel Kampf', 'Muhrgasse 56', '1010 Wien']);
+    const o = assemble(d, address(d));
+    expect(o.fields.customer_name).toMatchObject({ value: 'Lionel Kampf' });
+    expect(o.validation).toContainEqual(
+      expect.objectContaining({ rule: 'INVEX-CUSTOMER-NAME-ABOVE-ADDRESS', fields: ['customer_name'] }),
+    );
+    // Not a row that reads as no name, and nothing without a buyer's address.
+    const caption = block(['Lieferung an:', 'Muhrgasse 56', '1010 Wien']);
+    expect(assemble(caption, address(caption)).fields.customer_name).toBeUndefined();
+    expect(assemble(d, []).fields.customer_name).toBeUndefined();
+  });
+
   it("takes a legal form alone as no company name, and counts '& Co.' as a legal form", () => {
     const d = page(['Käufer:', 'Beispielmieter GmbH', 'Verwaltung Straße 40']);
     // The model tagged "GmbH" of the row: a legal form that names nobody gives way to the section's company row.

@@ -408,6 +408,29 @@ export function assemble(
     }
   }
   const totals = deriveTotals(pick);
+  // The net and its tax read the other way round ("410.73" tagged as the net, "2161.75" as its tax or derived as
+  // the total minus it): they add up to the total either way, but a tax is less than the net it is levied on.
+  const [net, vat, gross] = [totals.subtotal_amount, totals.tax_amount, totals.total_amount].map(chosenValue);
+  if (
+    net &&
+    vat &&
+    gross &&
+    eq(gross, new Decimal(net).plus(vat)) &&
+    new Decimal(vat).abs().gt(new Decimal(net).abs())
+  ) {
+    const as = (c: Chosen | undefined, field: string): Chosen =>
+      c?.candidate ? { candidate: { ...c.candidate, field } } : { ...c };
+    [totals.subtotal_amount, totals.tax_amount] = [
+      as(totals.tax_amount, 'subtotal_amount'),
+      as(totals.subtotal_amount, 'tax_amount'),
+    ];
+    rules.push({
+      rule: 'INVEX-NET-TAX-SWAPPED',
+      status: 'warn',
+      message: `the tax ${vat} exceeds the net ${net} it adds up to the total ${gross} with: a tax is less than its net, so ${vat} is taken as the net and ${net} as the tax`,
+      fields: ['subtotal_amount', 'tax_amount'],
+    });
+  }
   rules.push(...totalsRules(totals));
   // After the arithmetic checks, which hold for the exact total: the rounded amount paid replaces it.
   const rounded = totals.total_amount?.candidate

@@ -541,6 +541,27 @@ describe('assemble', () => {
     expect(assemble(noStreet, []).fields.customer_name).toBeUndefined();
   });
 
+  it('trades the net and its tax when the tax tagged exceeds the net it adds up to the total with', () => {
+    const d = page(['Netto 100,00', 'MwSt. 19 % 19,00', 'Gesamt 119,00']);
+    const o = assemble(d, [
+      span(d, 'subtotal_amount', 1, ['19,00']),
+      span(d, 'tax_amount', 0, ['100,00']),
+      span(d, 'total_amount', 2, ['119,00']),
+    ]);
+    expect(o.fields.subtotal_amount?.value).toBe('100.00');
+    expect(o.fields.tax_amount?.value).toBe('19.00');
+    expect(o.validation).toContainEqual(expect.objectContaining({ rule: 'INVEX-NET-TAX-SWAPPED' }));
+    // When the pair does not add up to the total, nothing says which is which: nothing is traded (BR-CO-15 fails).
+    const odd = page(['Netto 100,00', 'MwSt. 19,00', 'Gesamt 150,00']);
+    const t = assemble(odd, [
+      span(odd, 'subtotal_amount', 1, ['19,00']),
+      span(odd, 'tax_amount', 0, ['100,00']),
+      span(odd, 'total_amount', 2, ['150,00']),
+    ]);
+    expect([t.fields.subtotal_amount?.value, t.fields.tax_amount?.value]).toEqual(['19.00', '100.00']);
+    expect(t.validation.map((v) => v.rule)).not.toContain('INVEX-NET-TAX-SWAPPED');
+  });
+
   it("reads the buyer's name off the row above its address block when the model tagged none", () => {
     // Rows set close, as an address block prints them.
     const block = (lines: string[]) => {

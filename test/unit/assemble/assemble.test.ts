@@ -11,6 +11,13 @@ function span(doc: DocumentWords, field: string, line: number, texts: string[], 
   return { field, score, page: 1, wordIndices };
 }
 
+/** Rows set close, as an address block prints them (the page helper's rows are three word heights apart). */
+function block(lines: string[]): DocumentWords {
+  const d = page(lines);
+  for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.025;
+  return d;
+}
+
 describe('assemble', () => {
   const doc = page([
     'ACME GmbH Hauptstr. 1',
@@ -521,12 +528,6 @@ describe('assemble', () => {
   });
 
   it("reads a private buyer's name off the row above the street in the buyer's section", () => {
-    // Rows set close, as an address block prints them (the page helper's rows are three word heights apart).
-    const block = (lines: string[]) => {
-      const d = page(lines);
-      for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.025;
-      return d;
-    };
     const d = block([
       'Käufer/Leistungsempfänger:',
       'Nummer : 4711',
@@ -563,12 +564,6 @@ describe('assemble', () => {
   });
 
   it("reads the buyer's name off the row above its address block when the model tagged none", () => {
-    // Rows set close, as an address block prints them.
-    const block = (lines: string[]) => {
-      const d = page(lines);
-      for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.025;
-      return d;
-    };
     const address = (d: DocumentWords) => [
       span(d, 'customer_address', 1, ['Muhrgasse', '56']),
       span(d, 'customer_address', 2, ['1010', 'Wien']),

@@ -179,6 +179,34 @@ function withThousands(page: Page, indices: readonly number[]): number[] {
 }
 
 /**
+ * A document type cut short ("Note de" of "Note de credit (381) n° CR174322"): the title goes on along its line, up
+ * to the first word with a digit or that introduces a number ("Nr.", "n°"), at most two words further, as long as
+ * the words follow at word gaps.
+ */
+function withTitleTail(page: Page, indices: readonly number[]): number[] {
+  const words = spanWords(page, indices);
+  const last = words[words.length - 1];
+  if (!last) return [...indices];
+  const h = last.bbox[3] - last.bbox[1];
+  const after = page.words
+    .map((w, i) => ({ w, i }))
+    .filter(({ w }) => w.line === last.line && w.bbox[0] >= last.bbox[2] - 0.1 * h)
+    .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
+  const tail: number[] = [];
+  let prev = last;
+  for (const { w, i } of after.slice(0, 2)) {
+    if (/\d/.test(w.text) || NUMBER_WORD.test(w.text) || w.bbox[0] - prev.bbox[2] > MAX_TITLE_GAP * h) break;
+    tail.push(i);
+    prev = w;
+  }
+  return [...indices, ...tail];
+}
+// Words of one title follow each other within this many line heights.
+const MAX_TITLE_GAP = 1.2;
+// Where a title gives way to its number: "Rechnung Nr.", "Invoice #", "Facture n°", "Nummer:".
+const NUMBER_WORD = /^(nr|no|n[°º]|#|number|nummer|num[eé]ro|número|numero)\.?:?$|:$/i;
+
+/**
  * A buyer's address without the person it is for: a first line of two to four capitalised words and no digit
  * above a line with one ("Haleigh Grady" / "520 Brakus Street") is the contact, not the address (EN 16931 keeps
  * the contact apart, BT-56).
@@ -203,7 +231,9 @@ export function toCandidate(doc: DocumentWords, span: NerSpan, ev: DocumentEvide
     ? { ...span, wordIndices: completeCheckedSpan(page, span.wordIndices, check) }
     : AMOUNT_FIELDS.has(span.field)
       ? { ...span, wordIndices: withThousands(page, span.wordIndices) }
-      : span;
+      : span.field === 'document_type'
+        ? { ...span, wordIndices: withTitleTail(page, span.wordIndices) }
+        : span;
   const words = withoutAttentionLine(s.field, spanWords(page, s.wordIndices));
   if (words.length === 0) return undefined;
   const text = spanText(words, MULTILINE_FIELDS.has(s.field) ? ', ' : ' ').trim();

@@ -542,6 +542,16 @@ describe('assemble', () => {
     expect(assemble(noStreet, []).fields.customer_name).toBeUndefined();
   });
 
+  it('reads a document type cut short on along its title line, up to a number', () => {
+    const d = page(['Note de credit (381) n° CR174322', 'Total 10,00']);
+    const o = assemble(d, [span(d, 'document_type', 0, ['Note', 'de'])]);
+    expect(o.fields.document_type).toMatchObject({ value: 'credit_note', raw: 'Note de credit' });
+    const inv = page(['Facture n° 2024-17 credit']);
+    expect(assemble(inv, [span(inv, 'document_type', 0, ['Facture'])]).fields.document_type?.value).toBe(
+      'invoice',
+    );
+  });
+
   it('trades the net and its tax when the tax tagged exceeds the net it adds up to the total with', () => {
     const d = page(['Netto 100,00', 'MwSt. 19 % 19,00', 'Gesamt 119,00']);
     const o = assemble(d, [

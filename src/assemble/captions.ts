@@ -11,7 +11,7 @@ import type { DocumentWords, Word } from '../types.js';
 import { MAX_RUN_GAP, salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
 import { LEGAL_END, personAboveStreet, SALUTATION, TITLES, untilLegalForm } from './parties.js';
-import { wordHeight as height, midY } from './regions.js';
+import { wordHeight as height, lineWords, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
 export interface Found {
@@ -25,14 +25,6 @@ const NAME_CAPTION =
 const MAX_SECTION_DEPTH = 0.12;
 // A value found by its caption, not by the model: below model-tagged values until calibration says more.
 export const CAPTION_SCORE = 0.5;
-
-/** The words of `line` (a text line index) in reading order. */
-function lineWords(words: readonly Word[], line: number): { w: Word; i: number }[] {
-  return words
-    .map((w, i) => ({ w, i }))
-    .filter((x) => x.w.line === line)
-    .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
-}
 
 /**
  * The value beside the first name caption under the party's section title, else the section's company or

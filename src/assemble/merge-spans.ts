@@ -6,7 +6,7 @@
  */
 import type { DocumentWords, Page, Word } from '../types.js';
 import { LEGAL_END, SALUTATION, TITLES, untilLegalForm } from './parties.js';
-import { midY, SEPARATOR, wordHeight } from './regions.js';
+import { lineWords, midY, SEPARATOR, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
 /**
@@ -79,11 +79,7 @@ export function resolvePartyRuns(doc: DocumentWords, spans: readonly NerSpan[]):
     for (const [line, group] of byLine) {
       if (new Set(group.map((s) => s.field)).size < 2) continue;
       // The line's words left to right; pieces that follow each other with no word between form a run.
-      const order = words
-        .map((w, i) => ({ w, i }))
-        .filter((x) => x.w.line === line)
-        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0])
-        .map((x) => x.i);
+      const order = lineWords(words, line).map((x) => x.i);
       const at = (s: NerSpan) => Math.min(...s.wordIndices.map((i) => order.indexOf(i)));
       const end = (s: NerSpan) => Math.max(...s.wordIndices.map((i) => order.indexOf(i)));
       const sorted = [...group].sort((a, b) => at(a) - at(b));
@@ -136,12 +132,8 @@ export function resolveEnclosedAddressParts(doc: DocumentWords, spans: readonly 
     for (const s of mine) {
       const lines = new Set(s.wordIndices.map((i) => words[i]?.line));
       if (s.wordIndices.length === 0 || lines.size !== 1) continue;
-      const line = [...lines][0];
-      const order = words
-        .map((w, i) => ({ w, i }))
-        .filter((x) => x.w.line === line)
-        .sort((a, b) => a.w.bbox[0] - b.w.bbox[0])
-        .map((x) => x.i);
+      const line = [...lines][0] as number;
+      const order = lineWords(words, line).map((x) => x.i);
       const at = s.wordIndices.map((i) => order.indexOf(i));
       const [lo, hi] = [Math.min(...at), Math.max(...at)];
       const [left, right] = [order[lo - 1], order[hi + 1]];

@@ -31,6 +31,14 @@ export function wordHeight(w: Word): number {
   return w.bbox[3] - w.bbox[1];
 }
 
+/** The words of `line` (a text line index) in reading order, with their indices. */
+export function lineWords(words: readonly Word[], line: number): { w: Word; i: number }[] {
+  return words
+    .map((w, i) => ({ w, i }))
+    .filter((x) => x.w.line === line)
+    .sort((a, b) => a.w.bbox[0] - b.w.bbox[0]);
+}
+
 /** The words of a span, ordered by line then x. */
 export function spanWords(page: Page, indices: readonly number[]): Word[] {
   return indices

@@ -6,7 +6,7 @@
 import type { SandboxedJob } from 'bullmq';
 import { getJson, putJson, type Store } from '../src/deliver/store.js';
 import { InvexError } from '../src/errors.js';
-import { textPage } from '../src/ocr/ocr.js';
+import { documentWords, textPage } from '../src/ocr/ocr.js';
 import { extractFromWords } from '../src/pipeline.js';
 import {
   type DocumentMeta,
@@ -83,13 +83,10 @@ export default async function assembleJob(
       ocrMs += ocr.ms;
       pages.push(ocr.page);
     }
-    const doc: DocumentWords = {
-      id: stored.id,
-      mediaType: stored.mediaType,
-      pages,
-      ...(stored.embedded ? { embedded: stored.embedded } : {}),
-    };
-    return await assembleDocument(store, hex, doc, { ...stored.timings_ms, ocr: ocrMs });
+    return await assembleDocument(store, hex, documentWords(stored, pages), {
+      ...stored.timings_ms,
+      ocr: ocrMs,
+    });
   } catch (err) {
     throw await failJob(store, hex, job, err);
   }

@@ -8,7 +8,7 @@
 import type { SandboxedJob } from 'bullmq';
 import { putJson } from '../src/deliver/store.js';
 import { defaultIngestOptions, ingestBytes } from '../src/document/ingest.js';
-import { textPage } from '../src/ocr/ocr.js';
+import { documentWords, textPage } from '../src/ocr/ocr.js';
 import { docKeys, readMeta, type StoredPages, storedPage, updateMeta } from '../src/queue/document-meta.js';
 import { addPagesFlow } from '../src/queue/flows.js';
 import type { DocumentJobData } from '../src/queue/names.js';
@@ -58,13 +58,10 @@ export default async function ingestJob(
       // Done within this job: meta.json goes from queued to done in one write, without a `processing` write
       // that nobody would see for the few milliseconds it lasted (a file write costs ~1 ms of kernel CPU on
       // some virtual machines; see docs/deployment.md#speed).
-      const pages = doc.pages.flatMap((p) => (p.kind === 'text' ? [textPage(p)] : []));
-      const words = {
-        id: doc.id,
-        mediaType: doc.mediaType,
-        pages,
-        ...(doc.embedded ? { embedded: doc.embedded } : {}),
-      };
+      const words = documentWords(
+        doc,
+        doc.pages.flatMap((p) => (p.kind === 'text' ? [textPage(p)] : [])),
+      );
       const assembled = await assembleDocument(store, hex, words, { ingest: ms, ocr: 0 }, learnt);
       return {
         pages: doc.pages.length,

@@ -277,6 +277,11 @@ export function textPage(p: Extract<IngestedPage, { kind: 'text' }>): Page {
   };
 }
 
+/** A document's pages with words, under its id, media type and embedded e-invoice (ingest's or a stored copy). */
+export function documentWords(doc: Omit<DocumentWords, 'pages'>, pages: Page[]): DocumentWords {
+  return { id: doc.id, mediaType: doc.mediaType, pages, ...(doc.embedded ? { embedded: doc.embedded } : {}) };
+}
+
 /** The stage: every page with words. Raster pages run in parallel through the worker pool, one job each. */
 export async function ocrDocument(doc: IngestedDocument, opts: OcrOptions): Promise<DocumentWords> {
   const pages = await Promise.all(
@@ -298,5 +303,5 @@ export async function ocrDocument(doc: IngestedDocument, opts: OcrOptions): Prom
       };
     }),
   );
-  return { id: doc.id, mediaType: doc.mediaType, pages, ...(doc.embedded ? { embedded: doc.embedded } : {}) };
+  return documentWords(doc, pages);
 }

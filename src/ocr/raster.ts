@@ -48,3 +48,11 @@ export async function downscaleRaster(raster: Raster, maxSide: number): Promise<
   const img = pipeline(raster).resize(maxSide, maxSide, { fit: 'inside', kernel: 'lanczos3' });
   return toRaster(img, Math.max(1, Math.round(raster.dpi * scale)));
 }
+
+/**
+ * Stretches the raster's gray levels so that its darkest and lightest pixels (a few outliers aside) span 0..255:
+ * faint print on gray paper gets the contrast tesseract's binarization needs.
+ */
+export async function stretchContrast(raster: Raster): Promise<Raster> {
+  return toRaster(pipeline(raster).normalise(), raster.dpi);
+}

@@ -230,7 +230,7 @@ class Pool {
     private readonly data: LanguageData,
   ) {}
 
-  async recognize(raster: Raster, layout: PageLayout = 'auto'): Promise<EngineLines> {
+  async recognize(raster: Raster, layout: PageLayout, binarize: Binarization): Promise<EngineLines> {
     const scheduler = await this.acquire();
     this.inFlight++;
     if (this.inFlight === 1) for (const w of this.threads()) w.ref();
@@ -243,6 +243,7 @@ class Pool {
         {
           user_defined_dpi: String(Math.min(2400, Math.max(70, Math.round(raster.dpi)))),
           ...(layout === 'block' ? { tessedit_pageseg_mode: Tesseract.PSM.SINGLE_BLOCK } : {}),
+          ...(binarize === 'sauvola' ? { thresholding_method: '2' } : {}),
         } as Partial<Tesseract.RecognizeOptions>,
         { blocks: true, text: false },
       );
@@ -364,13 +365,21 @@ function poolFor(settings: EngineSettings): Pool {
  */
 export type PageLayout = 'auto' | 'block';
 
+/**
+ * How tesseract turns the gray page into black and white before it looks for text: 'otsu' (its default) picks one
+ * threshold for the whole page; 'sauvola' picks one per neighbourhood, which keeps text on a page whose
+ * lighting or paper tone varies (a photo with a dark background, a faded thermal receipt).
+ */
+export type Binarization = 'otsu' | 'sauvola';
+
 /** OCRs one grayscale raster through the process-wide pool for these settings, laid out as `layout` says. */
 export async function recognizeRaster(
   raster: Raster,
   settings: EngineSettings,
   layout: PageLayout = 'auto',
+  binarize: Binarization = 'otsu',
 ): Promise<EngineLines> {
-  return poolFor(settings).recognize(raster, layout);
+  return poolFor(settings).recognize(raster, layout, binarize);
 }
 
 /** Terminates every OCR worker; the next call starts new ones. Call on shutdown. */

@@ -16,6 +16,7 @@ import {
   firstDate,
   invoiceNumberByCaption,
   issueDatesByCaption,
+  legalNameNear,
   letterheadName,
   lineIndices,
   nameAboveAddress,
@@ -503,6 +504,20 @@ export function assemble(
       () => letterheadName(doc),
       'INVEX-SUPPLIER-LETTERHEAD',
       'heads the first page',
+      noCompany,
+    ],
+    [
+      'supplier_name',
+      () =>
+        legalNameNear(
+          doc,
+          // A legal form alone ("(M) BHD") tells where no name is: the address does.
+          picked.find((c) => c.field === 'supplier_name' && !isLegalFormOnly(c.value)),
+          picked.find((c) => c.field === 'supplier_address'),
+          picked.filter((c) => c.field === 'customer_name' || c.field === 'customer_address'),
+        ),
+      'INVEX-SUPPLIER-LEGAL-NAME',
+      "is the company's name with its legal form, printed beside the seller's name or address",
       noCompany,
     ],
   ];

@@ -360,6 +360,60 @@ const DOCUMENT_TITLE =
 // A letterhead line is mostly letters.
 const MIN_LETTER_SHARE = 0.6;
 
+/** How many lines below a name the model tagged its company's legal name may stand. */
+const LEGAL_NAME_LINES = 2;
+
+type Anchor = { page: number; wordIndices: readonly number[] };
+
+/**
+ * The seller's company name with its legal form, next to what the model took for the seller: on the lines right
+ * below a brand or outlet name the model tagged ("SUSHI MENTAI - PANDAN INDAH" / "KMF FOODICIOUS SDN BHD
+ * (1132106-H)"), else on the line right above the seller's address ("AEON CO. (M) BHD (126926-H)" / "3RD FLR, AEON
+ * TAMAN MALURI SC"; the model tagged no name, or a legal form alone, "(M) BHD"). The line's words must share the
+ * anchor's column and none may be the buyer's (`buyer`: the buyer's name and address as picked), so that the buyer's
+ * company, which invoices print below the seller's name as often as not, is never taken. The company is the legal entity that
+ * invoices, the name a supplier record and a tax registration go by; a trade name beside it is the shop's sign.
+ */
+export function legalNameNear(
+  doc: DocumentWords,
+  name: Anchor | undefined,
+  address: Anchor | undefined,
+  buyer: readonly Anchor[],
+): Found | undefined {
+  const buyers = (page: number) =>
+    new Set(buyer.filter((b) => b.page === page).flatMap((b) => b.wordIndices));
+  const tried: { anchor: Anchor; line: number }[] = [];
+  const linesOf = (a: Anchor) =>
+    a.wordIndices.map((i) => doc.pages[a.page - 1]?.words[i]?.line).filter((l) => l !== undefined);
+  if (name && name.wordIndices.length > 0) {
+    const last = Math.max(...linesOf(name));
+    for (let k = 1; k <= LEGAL_NAME_LINES; k++) tried.push({ anchor: name, line: last + k });
+  }
+  if (address && address.wordIndices.length > 0)
+    tried.push({ anchor: address, line: Math.min(...linesOf(address)) - 1 });
+  for (const { anchor, line } of tried) {
+    const words = doc.pages[anchor.page - 1]?.words ?? [];
+    const indices = untilLegalForm(
+      words,
+      lineWords(words, line).map((x) => x.i),
+    );
+    const last = words[indices[indices.length - 1] ?? -1]?.text ?? '';
+    if (indices.length < 2 || !LEGAL_END.test(last)) continue;
+    const theirs = buyers(anchor.page);
+    if (indices.some((i) => theirs.has(i))) continue;
+    const [a0, a1] = xSpan(words, anchor.wordIndices);
+    const [l0, l1] = xSpan(words, indices);
+    if (l0 < a1 && a0 < l1) return { page: anchor.page, wordIndices: [...indices] };
+  }
+  return undefined;
+}
+
+/** The left and right edges of these words. */
+function xSpan(words: readonly Word[], indices: readonly number[]): [number, number] {
+  const ws = indices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+  return [Math.min(...ws.map((w) => w.bbox[0])), Math.max(...ws.map((w) => w.bbox[2]))];
+}
+
 /**
  * The issuer by its letterhead: the first line of the first page that reads well, is mostly letters, holds no
  * caption and is no document title ("TAX INVOICE" above "DOMINO'S PIZZA"), unless it opens an addressee block.

@@ -8,6 +8,12 @@
 export const LEGAL_END =
   /^(BHD\.?|GmbH|mbH|AG|KG|OHG|e\.K\.|a\.G\.|Co\.|Ltd\.?|Limited|Inc\.?|LLC|LLP|PLC|Corp\.?|SARL|SAS|S\.A\.S?\.?|S\.L\.U?\.?|S\.p\.A\.|S\.r\.l\.|B\.V\.|N\.V\.)$/i;
 
+// A word of a company registration number: it has a digit, or it is shaped like a Malaysian one ("802729-U") read
+// with letters for its digits ("SUZTZI-U"), or it is the letter that ends the older form ("(139386 X)").
+const REGISTRATION = /\p{N}|^\(?[\p{L}\p{N}]{5,8}-\p{Lu}\)?$|^\p{Lu}\)$/u;
+// Punctuation alone may follow a registration number ("(126926-H) *").
+const PUNCTUATION = /^[^\p{L}\p{N}]+$/u;
+
 /**
  * `indices` (words of a name, in order) up to the name's legal form when only words with digits follow it: the
  * registration number printed after a company's name ("MOONLIGHT CAKE HOUSE SDN BHD 802729-U", "TF Value-Mart Sdn
@@ -20,7 +26,12 @@ export function untilLegalForm(
   const end = indices.findLastIndex((i) => LEGAL_END.test(words[i]?.text ?? ''));
   if (end < 0 || end === indices.length - 1) return indices;
   const after = indices.slice(end + 1);
-  if (!after.every((i) => /\p{N}/u.test(words[i]?.text ?? ''))) return indices;
+  const texts = after.map((i) => words[i]?.text ?? '');
+  if (
+    !texts.some((t) => REGISTRATION.test(t)) ||
+    !texts.every((t) => REGISTRATION.test(t) || PUNCTUATION.test(t))
+  )
+    return indices;
   return indices.slice(0, end + 1);
 }
 
@@ -57,10 +68,13 @@ export function personAboveStreet(row: readonly string[], below: readonly string
 }
 
 // OCR misreadings of the legal form that ends a Malaysian company name, as our OCR makes them: "SON BHD", "SDN EHD",
-// "SDN 8HD", "SDN BID", "SDN BITD", "SD BHD". Only the pair is read back, never one word alone ("JOHN & SON" stays).
-const SDN_BHD = /\bS[DO0]N?(\.?)(\s+)[B8E](?:H|I|IT|U)[DO0](\.?)$/;
+// "SDN 8HD", "SDN BID", "SDN BITD", "SD BHD", "SDN BILD" (H read as IL), "SON. BD." (H lost), "San Bhd". Only the
+// pair is read back, never one word alone ("JOHN & SON" stays).
+const SDN_BHD = /\bS[DOA0]N?(\.?)(\s+)[B8E](?:H|I|IT|U|IL)?[DO0](\.?)$/i;
 
-/** An OCR'd name with its legal form read back to what it must be ("… SON BHD" → "… SDN BHD"). */
+/** An OCR'd name with its legal form read back to what it must be ("… SON BHD" → "… SDN BHD", "San Bhd" → "Sdn Bhd"). */
 export function fixOcrLegalForm(name: string): string {
-  return name.replace(SDN_BHD, 'SDN$1$2BHD$3');
+  return name.replace(SDN_BHD, (found, dot1: string, space: string, dot2: string) =>
+    found === found.toUpperCase() ? `SDN${dot1}${space}BHD${dot2}` : `Sdn${dot1}${space}Bhd${dot2}`,
+  );
 }

@@ -505,8 +505,13 @@ describe('assemble', () => {
     expect(fixed('DIGI TELECOMMUNICATIONS SDN. 8HD.', 'ocr')).toBe('DIGI TELECOMMUNICATIONS SDN. BHD.');
     expect(fixed('GARDENIA BAKERIES (KL) SDN BID', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
     expect(fixed('GARDENIA BAKERIES (KL) SD BITD', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+    expect(fixed('GARDENIA BAKERIES (KL) SDN BILD', 'ocr')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+    expect(fixed('SKCA HARDWARE & TIMBER SON. BD.', 'ocr')).toBe('SKCA HARDWARE & TIMBER SDN. BHD.');
+    // Printed in mixed case, it stays so.
+    expect(fixed('Dion Realties San Bhd', 'ocr')).toBe('Dion Realties Sdn Bhd');
     // A word alone is never changed, nor a text layer's print.
     expect(fixed('JOHN SMITH & SON', 'ocr')).toBe('JOHN SMITH & SON');
+    expect(fixed('Santa Ana Bread', 'ocr')).toBe('Santa Ana Bread');
     expect(fixed('GARDENIA BAKERIES SON BHD', 'text')).toBe('GARDENIA BAKERIES SON BHD');
   });
 
@@ -588,6 +593,38 @@ describe('assemble', () => {
     const caption = block(['Lieferung an:', 'Muhrgasse 56', '1010 Wien']);
     expect(assemble(caption, address(caption)).fields.customer_name).toBeUndefined();
     expect(assemble(d, []).fields.customer_name).toBeUndefined();
+  });
+
+  it("takes the seller's legal name printed below its brand or above its address, never the buyer's", () => {
+    const rule = expect.objectContaining({ rule: 'INVEX-SUPPLIER-LEGAL-NAME', fields: ['supplier_name'] });
+    // A brand the model tagged, the company with its registration number on the next line.
+    const shop = block([
+      'SUSHI MENTAI - PANDAN INDAH',
+      'KMF FOODICIOUS SDN BHD (1132106-H)',
+      'NO. 9-G, JALAN PERUBATAN 2',
+    ]);
+    const brand = assemble(shop, [span(shop, 'supplier_name', 0, ['PANDAN', 'INDAH'])]);
+    expect(brand.fields.supplier_name).toMatchObject({ value: 'KMF FOODICIOUS SDN BHD' });
+    expect(brand.validation).toContainEqual(rule);
+    // No name tagged, and a logo read as noise above it (no letterhead): the line above the seller's address.
+    const aeon = block([
+      'Ser“ N TT 27% YS 20406',
+      'AEON CO. (M) BHD (126926-H)',
+      '3RD FLR, AEON TAMAN MALURI SC',
+    ]);
+    const alone = assemble(aeon, [
+      span(aeon, 'supplier_address', 2, ['3RD', 'FLR,', 'AEON', 'TAMAN', 'MALURI', 'SC']),
+    ]);
+    expect(alone.fields.supplier_name).toMatchObject({ value: 'AEON CO. (M) BHD' });
+    expect(alone.validation).toContainEqual(rule);
+    // The buyer's company below the seller's name stays the buyer's.
+    const invoice = block(['Moors - van den Velde V.O.F.', 'Jansen - Wagenaar N.V.', 'Meerdijk 319']);
+    const o = assemble(invoice, [
+      span(invoice, 'supplier_name', 0, ['Moors', '-', 'van', 'den', 'Velde', 'V.O.F.']),
+      span(invoice, 'customer_name', 1, ['Jansen', '-', 'Wagenaar', 'N.V.']),
+    ]);
+    expect(o.fields.supplier_name).toMatchObject({ value: 'Moors - van den Velde V.O.F.' });
+    expect(o.validation).not.toContainEqual(rule);
   });
 
   it("takes a legal form alone as no company name, and counts '& Co.' as a legal form", () => {

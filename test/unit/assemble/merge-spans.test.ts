@@ -470,6 +470,19 @@ describe('dropAfterLegalForm', () => {
     const address = span(d, 'supplier_address', ['SDN', 'BHD', '802729-U']);
     expect(dropAfterLegalForm(d, [address])).toEqual([address]);
   });
+
+  it('knows registration numbers misread, in the older form, and with punctuation after them', () => {
+    const cut = (line: string) => {
+      const d = rowsDoc([[[line, 0.05]]]);
+      const all = span(d, 'supplier_name', line.split(' '));
+      return dropAfterLegalForm(d, [all]).map((s) => textOf(d, s))[0];
+    };
+    expect(cut('MOONLIGHT CAKE HOUSE SDN BHD SUZTZI-U')).toBe('MOONLIGHT CAKE HOUSE SDN BHD');
+    expect(cut('GARDENIA BAKERIES (KL) SDN BHD (139386 X)')).toBe('GARDENIA BAKERIES (KL) SDN BHD');
+    expect(cut('AEON CO. (M) BHD (126926-H) *')).toBe('AEON CO. (M) BHD');
+    // Punctuation alone is no registration number: a name's own dash read after its legal form stays.
+    expect(cut('Stark Sanford Inc. -')).toBe('Stark Sanford Inc. -');
+  });
 });
 
 describe('completeAddressLines', () => {

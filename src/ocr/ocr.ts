@@ -277,15 +277,18 @@ function readsFaint(o: Orientation): boolean {
 }
 
 /**
- * Reads a faint page again with its gray levels stretched, thresholded once for the page (Otsu) and per
- * neighbourhood (Sauvola), in parallel; a reading is kept only when it scores TURN_MARGIN× the first one's
- * well-read words, so a page that was merely sparse stays as it was read.
+ * Reads a faint page again three ways in parallel: its gray levels stretched, then thresholded once for the page
+ * (Otsu) and per neighbourhood (Sauvola), and the page as it came thresholded per tile (Leptonica's Otsu). Each
+ * rescues receipts the others do not (measured on SROIE's 24 faint receipts). A reading is kept only when it scores
+ * TURN_MARGIN× the first one's well-read words, so a page that was merely sparse stays as it was read.
  */
 async function rereadFaint(first: Reading, settings: EngineSettings): Promise<Reading> {
   const stretched = await stretchContrast(first.raster);
-  const again = await Promise.all(
-    (['otsu', 'sauvola'] as const).map((binarize) => read(stretched, settings, binarize)),
-  );
+  const again = await Promise.all([
+    read(stretched, settings, 'otsu'),
+    read(stretched, settings, 'sauvola'),
+    read(first.raster, settings, 'tiled'),
+  ]);
   let best = first;
   let bar = first.orientation.score * TURN_MARGIN;
   for (const r of again) {

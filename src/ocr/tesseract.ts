@@ -243,7 +243,7 @@ class Pool {
         {
           user_defined_dpi: String(Math.min(2400, Math.max(70, Math.round(raster.dpi)))),
           ...(layout === 'block' ? { tessedit_pageseg_mode: Tesseract.PSM.SINGLE_BLOCK } : {}),
-          ...(binarize === 'sauvola' ? { thresholding_method: '2' } : {}),
+          ...(binarize === 'otsu' ? {} : { thresholding_method: binarize === 'tiled' ? '1' : '2' }),
         } as Partial<Tesseract.RecognizeOptions>,
         { blocks: true, text: false },
       );
@@ -367,10 +367,11 @@ export type PageLayout = 'auto' | 'block';
 
 /**
  * How tesseract turns the gray page into black and white before it looks for text: 'otsu' (its default) picks one
- * threshold for the whole page; 'sauvola' picks one per neighbourhood, which keeps text on a page whose
- * lighting or paper tone varies (a photo with a dark background, a faded thermal receipt).
+ * threshold for the whole page; 'tiled' one Otsu threshold per tile of the page (Leptonica's); 'sauvola' one per
+ * neighbourhood. The last two keep text on a page whose lighting or paper tone varies (a photo with a dark
+ * background, a faded thermal receipt).
  */
-export type Binarization = 'otsu' | 'sauvola';
+export type Binarization = 'otsu' | 'tiled' | 'sauvola';
 
 /** OCRs one grayscale raster through the process-wide pool for these settings, laid out as `layout` says. */
 export async function recognizeRaster(

@@ -370,9 +370,10 @@ type Anchor = { page: number; wordIndices: readonly number[] };
  * below a brand or outlet name the model tagged ("SUSHI MENTAI - PANDAN INDAH" / "KMF FOODICIOUS SDN BHD
  * (1132106-H)"), else on the line right above the seller's address ("AEON CO. (M) BHD (126926-H)" / "3RD FLR, AEON
  * TAMAN MALURI SC"; the model tagged no name, or a legal form alone, "(M) BHD"). The line's words must share the
- * anchor's column and none may be the buyer's (`buyer`: the buyer's name and address as picked), so that the buyer's
- * company, which invoices print below the seller's name as often as not, is never taken. The company is the legal entity that
- * invoices, the name a supplier record and a tax registration go by; a trade name beside it is the shop's sign.
+ * anchor's column and none may be the buyer's (`buyer`: the buyer's name and address as picked), so that the
+ * buyer's company, which invoices print below the seller's name as often as not, is never taken. The company is
+ * the legal entity that invoices, the name a supplier record and a tax registration go by; a trade name beside it
+ * is the shop's sign.
  */
 export function legalNameNear(
   doc: DocumentWords,

@@ -64,7 +64,7 @@ const TURN_MARGIN = 1.5;
 const GOOD_CONFIDENCE = 60;
 /**
  * A page whose first reading has fewer well-read words than this is read again with its contrast stretched
- * (a receipt reads 35-80 such words; SROIE's faint or photographed ones 0-6 before the second reading).
+ * (a receipt reads 35-80 such words; most of SROIE's faint or photographed ones 0-6 before the second reading).
  */
 const FAINT_GOOD_WORDS = 20;
 
@@ -270,7 +270,7 @@ async function read(raster: Raster, settings: EngineSettings, binarize: Binariza
 /**
  * Few well-read words, and not because the page lies on its side (tesseract reads sideways text as vertical
  * words): the print is faint, the paper gray or the lighting uneven, and tesseract's one threshold for the page
- * lost the text (SROIE has 22 such receipts of 626, 4 of them read as nothing at all).
+ * lost the text (SROIE has 24 such receipts of 626, 4 of them read as nothing at all).
  */
 function readsFaint(o: Orientation): boolean {
   return o.good < FAINT_GOOD_WORDS && !(o.wordy >= MIN_WORDY && o.vertical * 2 > o.wordy);

@@ -26,6 +26,7 @@ import { completeSubtotalAndTax, isPartOfTotal, totalOfPartials } from './comple
 import { withEmbedded } from './embedded.js';
 import { groupRows, type ItemKey, lineArithmeticRule } from './line-items.js';
 import {
+  addPremisesLine,
   completeAddressLines,
   completeNameRuns,
   dropAfterLegalForm,
@@ -296,15 +297,18 @@ export function assemble(
     doc,
     dropContactTail(
       doc,
-      completeAddressLines(
+      addPremisesLine(
         doc,
-        mergeStackedSpans(
+        completeAddressLines(
           doc,
-          completeNameRuns(
+          mergeStackedSpans(
             doc,
-            dropAfterLegalForm(
+            completeNameRuns(
               doc,
-              dropMisreadLines(doc, resolveEnclosedAddressParts(doc, resolvePartyRuns(doc, spans))),
+              dropAfterLegalForm(
+                doc,
+                dropMisreadLines(doc, resolveEnclosedAddressParts(doc, resolvePartyRuns(doc, spans))),
+              ),
             ),
           ),
         ),

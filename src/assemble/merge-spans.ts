@@ -269,6 +269,47 @@ export function dropAfterLegalForm(doc: DocumentWords, spans: readonly NerSpan[]
   });
 }
 
+// The first word of a premises line, printed above the street line of an address: a building, lot, unit or floor
+// ("Menara Dion #02-03, Level 2,", "Lot 1F-01&02,1st Flr, Paradigm Mall,", "Unit G-5B, Ground Floor,").
+const PREMISES =
+  /^(lot|blk|block|unit|suite|level|floor|flr|menara|wisma|plaza|bangunan|tower|building|bldg\.?)\b/i;
+
+/**
+ * Adds the premises line right above an address that the model left out: the line starts with a premises word,
+ * shares the address's column, sits no further above its first line than a line's height, and no other field's
+ * span holds any of its words nor does any word end as a caption (":").
+ */
+export function addPremisesLine(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
+  return spans.map((s) => {
+    const words = doc.pages[s.page - 1]?.words;
+    if (!words || !s.field.endsWith('_address') || s.wordIndices.length === 0) return s;
+    const mine = s.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
+    const top = Math.min(...mine.map((w) => w.line));
+    const first = mine.filter((w) => w.line === top);
+    const above = lineWords(words, top - 1);
+    const lead = above[0]?.w;
+    if (!lead || !PREMISES.test(lead.text) || above.some((x) => x.w.text.endsWith(':'))) return s;
+    // Pieces of the same field on that line (the model's "#02-03," and "Level 2,") are no obstacle; another
+    // field's words are, unless a weaker one-word guess ("Dion" as a name at 0.68 inside "Menara Dion").
+    const held = new Set(
+      spans
+        .filter(
+          (o) =>
+            o.field !== s.field && o.page === s.page && !(o.wordIndices.length === 1 && o.score < s.score),
+        )
+        .flatMap((o) => o.wordIndices),
+    );
+    if (above.some((x) => held.has(x.i))) return s;
+    const left = Math.min(...first.map((w) => w.bbox[0]));
+    const right = Math.max(...first.map((w) => w.bbox[2]));
+    const h = Math.max(...first.map(wordHeight));
+    const gap = Math.min(...first.map((w) => w.bbox[1])) - Math.max(...above.map((x) => x.w.bbox[3]));
+    const overlaps = above.some((x) => x.w.bbox[0] < right && left < x.w.bbox[2]);
+    if (!overlaps || gap > h) return s;
+    return { ...s, wordIndices: [...above.map((x) => x.i), ...s.wordIndices].sort((a, b) => a - b) };
+  });
+}
+
 // A phone, fax or e-mail caption ("TEL/FAX:07-3886322", "Tel.", "H/P", "E-mail:"): where an address has ended.
 const CONTACT_CAPTION =
   /^(tel|fax|tel\/fax|phone|ph|h\/p|hp|mobile|mob|e-?mail|telefon|t[ée]l[ée]phone)\b[.:/]?/i;

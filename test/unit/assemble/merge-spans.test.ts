@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/assemble/assemble.js';
 import {
+  addPremisesLine,
   completeAddressLines,
   completeNameRuns,
   dropAfterLegalForm,
@@ -482,6 +483,59 @@ describe('dropAfterLegalForm', () => {
     expect(cut('AEON CO. (M) BHD (126926-H) *')).toBe('AEON CO. (M) BHD');
     // Punctuation alone is no registration number: a name's own dash read after its legal form stays.
     expect(cut('Stark Sanford Inc. -')).toBe('Stark Sanford Inc. -');
+  });
+});
+
+describe('addPremisesLine', () => {
+  /** Rows as a receipt sets them, a third of a line apart. */
+  const tight = (rows: [string, number][][]) => {
+    const d = rowsDoc(rows);
+    for (const w of d.pages[0]?.words ?? []) w.bbox[3] += 0.008;
+    return d;
+  };
+
+  it("adds the building and floor line above an address's street, past a weak one-word guess of another field", () => {
+    const d = tight([
+      [['Menara Dion #02-03, Level 2,', 0.1]],
+      [['27, Jalan Sultan Ismail,', 0.1]],
+      [['50250 Kuala Lumpur.', 0.1]],
+    ]);
+    const address = span(d, 'supplier_address', [
+      '27,',
+      'Jalan',
+      'Sultan',
+      'Ismail,',
+      '50250',
+      'Kuala',
+      'Lumpur.',
+    ]);
+    const guess = { ...span(d, 'supplier_name', ['Dion']), score: 0.5 };
+    expect(addPremisesLine(d, [address, guess]).map((s) => textOf(d, s))).toEqual([
+      'Menara Dion #02-03, Level 2, 27, Jalan Sultan Ismail, 50250 Kuala Lumpur.',
+      'Dion',
+    ]);
+  });
+
+  it('adds no line that starts with no premises word, holds a caption, is another field or lies apart', () => {
+    const street = ['27,', 'Jalan', 'Sultan', 'Ismail,'];
+    const unchanged = (rows: [string, number][][], others: (d: DocumentWords) => NerSpan[] = () => []) => {
+      const d = tight(rows);
+      const address = span(d, 'supplier_address', street);
+      return addPremisesLine(d, [address, ...others(d)])[0]?.wordIndices.length === street.length;
+    };
+    expect(unchanged([[['GST Reg No 000850247680', 0.1]], [['27, Jalan Sultan Ismail,', 0.1]]])).toBe(true);
+    expect(unchanged([[['Level: 2', 0.1]], [['27, Jalan Sultan Ismail,', 0.1]]])).toBe(true);
+    expect(
+      unchanged([[['Unit 5 Logistics Ltd', 0.1]], [['27, Jalan Sultan Ismail,', 0.1]]], (d) => [
+        span(d, 'customer_name', ['Unit', '5', 'Logistics', 'Ltd']),
+      ]),
+    ).toBe(true);
+    // In another column.
+    expect(unchanged([[['Level 2,', 0.7]], [['27, Jalan Sultan Ismail,', 0.1]]])).toBe(true);
+    // Set apart by more than a line's height.
+    const apart = rowsDoc([[['Menara Dion', 0.1]], [['27, Jalan Sultan Ismail,', 0.1]]]);
+    const address = span(apart, 'supplier_address', street);
+    expect(addPremisesLine(apart, [address])[0]).toEqual(address);
   });
 });
 

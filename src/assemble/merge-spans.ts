@@ -275,9 +275,9 @@ const PREMISES =
   /^(lot|blk|block|unit|suite|level|floor|flr|menara|wisma|plaza|bangunan|tower|building|bldg\.?)\b/i;
 
 /**
- * Adds the premises line right above an address that the model left out: the line starts with a premises word,
- * shares the address's column, sits no further above its first line than a line's height, and no other field's
- * span holds any of its words nor does any word end as a caption (":").
+ * Adds the premises line right above an address that the model left out: the line before the address's first line
+ * in reading order starts with a premises word, shares the address's column, sits above it by no more than a
+ * line's height, and no other field's span holds any of its words nor does any word end as a caption (":").
  */
 export function addPremisesLine(doc: DocumentWords, spans: readonly NerSpan[]): NerSpan[] {
   return spans.map((s) => {
@@ -305,7 +305,8 @@ export function addPremisesLine(doc: DocumentWords, spans: readonly NerSpan[]): 
     const h = Math.max(...first.map(wordHeight));
     const gap = Math.min(...first.map((w) => w.bbox[1])) - Math.max(...above.map((x) => x.w.bbox[3]));
     const overlaps = above.some((x) => x.w.bbox[0] < right && left < x.w.bbox[2]);
-    if (!overlaps || gap > h) return s;
+    // Above it (reading order can put a line beside or below first), by at most a line's height.
+    if (!overlaps || gap > h || gap < -0.25 * h) return s;
     return { ...s, wordIndices: [...above.map((x) => x.i), ...s.wordIndices].sort((a, b) => a - b) };
   });
 }

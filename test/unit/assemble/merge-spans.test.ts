@@ -532,6 +532,11 @@ describe('addPremisesLine', () => {
     ).toBe(true);
     // In another column.
     expect(unchanged([[['Level 2,', 0.7]], [['27, Jalan Sultan Ismail,', 0.1]]])).toBe(true);
+    // Printed below the address, though it comes first in reading order.
+    const below = tight([[['Level 2,', 0.1]], [['27, Jalan Sultan Ismail,', 0.1]]]);
+    for (const w of below.pages[0]?.words ?? []) if (w.line === 0) w.bbox = [w.bbox[0], 0.2, w.bbox[2], 0.22];
+    const under = span(below, 'supplier_address', street);
+    expect(addPremisesLine(below, [under])[0]).toEqual(under);
     // Set apart by more than a line's height.
     const apart = rowsDoc([[['Menara Dion', 0.1]], [['27, Jalan Sultan Ismail,', 0.1]]]);
     const address = span(apart, 'supplier_address', street);

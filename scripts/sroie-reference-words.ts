@@ -9,7 +9,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { readGroundTruth, wordsCacheFile } from '../src/corpus/import-common.js';
+import { config } from '../src/config.js';
+import { readGroundTruth, wordsCacheFile, wordsCacheStamp } from '../src/corpus/import-common.js';
 import { referenceWords, SROIE_DIR } from '../src/corpus/import-sroie.js';
 import { defaultIngestOptions, ingestBytes } from '../src/document/ingest.js';
 import type { DocumentWords } from '../src/types.js';
@@ -45,7 +46,11 @@ for (const e of await readGroundTruth(resolve(values.set))) {
       },
     ],
   };
-  writeFileSync(wordsCacheFile(out, e.path), JSON.stringify(doc));
+  // Stamped as what this run's OCR would read, which these words stand in for: eval takes them instead of reading.
+  writeFileSync(
+    wordsCacheFile(out, e.path),
+    JSON.stringify({ ...doc, ...wordsCacheStamp(config().ocrLang) }),
+  );
   n++;
 }
 console.log(`${n} receipts: invex eval ${values.set} --words-cache ${values.out}`);

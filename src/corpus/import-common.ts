@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { config } from '../config.js';
 import { defaultIngestOptions, type IngestOptions, ingestBytes } from '../document/ingest.js';
 import { errorInfo } from '../errors.js';
-import { ocrDocument } from '../ocr/ocr.js';
+import { OCR_READING, ocrDocument } from '../ocr/ocr.js';
 import { closeOcr } from '../ocr/tesseract.js';
 import type { DocumentWords } from '../types.js';
 import type { CorpusDoc, CorpusPage, CorpusSplit } from './format.js';
@@ -46,20 +46,36 @@ export function wordsCacheFile(cacheDir: string, path: string): string {
   return join(cacheDir, `${basename(path)}.words.json`);
 }
 
+/** What a cache entry is stamped with: the OCR languages and the OCR stage's reading that made its words. */
+export interface WordsCacheStamp {
+  ocrLang: string;
+  ocrReading: number;
+}
+
+/** The stamp of words read now with `lang`. */
+export function wordsCacheStamp(lang: string): WordsCacheStamp {
+  return { ocrLang: lang, ocrReading: OCR_READING };
+}
+
 /**
- * A cache entry's words, when `lang` read them. Entries carry the OCR languages they were read with (`ocrLang`);
- * entries written before that stamp were all read with `eng`. Words read with other languages are not these
- * words: undefined, so the caller reads the document again.
+ * A cache entry's words, when this code with `lang` would read them. Entries carry the OCR languages they were
+ * read with (`ocrLang`; entries written before that stamp were all read with `eng`) and the OCR stage's reading
+ * (`ocrReading`, OCR_READING; 1 before that stamp). Words read with other languages or by another reading are not
+ * these words: undefined, so the caller reads the document again.
  */
 export function parseWordsCache(text: string, lang: string): DocumentWords | undefined {
-  const { ocrLang = 'eng', ...words } = JSON.parse(text) as DocumentWords & { ocrLang?: string };
-  return ocrLang === lang ? words : undefined;
+  const {
+    ocrLang = 'eng',
+    ocrReading = 1,
+    ...words
+  } = JSON.parse(text) as DocumentWords & Partial<WordsCacheStamp>;
+  return ocrLang === lang && ocrReading === OCR_READING ? words : undefined;
 }
 
 /**
  * The document's words through our own front end (ingest, then OCR of raster pages), cached as JSON in
  * `cacheDir` so that an interrupted import resumes where it stopped, and a later one with the same OCR languages
- * need not read again.
+ * and reading need not read again.
  */
 export async function frontEndWords(
   path: string,
@@ -80,7 +96,7 @@ export async function frontEndWords(
   if (cacheFile) {
     await mkdir(dirname(cacheFile), { recursive: true });
     // Write then rename, so a killed import never leaves a half-written cache entry.
-    await writeFile(`${cacheFile}.tmp`, JSON.stringify({ ...words, ocrLang: opts.lang }));
+    await writeFile(`${cacheFile}.tmp`, JSON.stringify({ ...words, ...wordsCacheStamp(opts.lang) }));
     await rename(`${cacheFile}.tmp`, cacheFile);
   }
   return { words, cached: false };

@@ -28,6 +28,13 @@ import {
   recognizeRaster,
 } from './tesseract.js';
 
+/**
+ * How the OCR stage reads a page. Raise it with every change that alters the words some page gives (a new pass,
+ * another binarization), so that words cached by an older reading (`invex corpus import`, `invex eval
+ * --words-cache`) are read again instead of standing in for what this code reads. 2: faint pages read again.
+ */
+export const OCR_READING = 2;
+
 export interface OcrOptions {
   /** Languages joined by `+`, e.g. `eng+deu`. */
   lang: string;

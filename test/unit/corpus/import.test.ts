@@ -5,10 +5,16 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { config } from '../../../src/config.js';
 import type { CorpusDoc } from '../../../src/corpus/format.js';
-import { formatImportReport, parseWordsCache, wordsCacheFile } from '../../../src/corpus/import-common.js';
+import {
+  formatImportReport,
+  parseWordsCache,
+  wordsCacheFile,
+  wordsCacheStamp,
+} from '../../../src/corpus/import-common.js';
 import { importSroie, referenceWords, SROIE_DIR } from '../../../src/corpus/import-sroie.js';
 import { importZugferd, ZUGFERD_DIR } from '../../../src/corpus/import-zugferd.js';
 import { LABEL_ID } from '../../../src/ner/labels.js';
+import { OCR_READING } from '../../../src/ocr/ocr.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -85,22 +91,34 @@ describe.skipIf(!existsSync(join(SROIE_DIR, 'gt.jsonl')))('importSroie (shared d
     // Read with the languages `invex extract` uses, and stamped with them.
     const cached = JSON.parse(
       await readFile(wordsCacheFile(join(out, 'cache', 'sroie'), docs[0]?.file ?? ''), 'utf8'),
-    ) as { ocrLang?: string };
+    ) as { ocrLang?: string; ocrReading?: number };
     expect(cached.ocrLang).toBe(config().ocrLang);
+    expect(cached.ocrReading).toBe(OCR_READING);
   });
 });
 
 describe('parseWordsCache', () => {
   const words = { id: 'sha256:00', mediaType: 'image/png', pages: [] };
-  it('gives the words read with the asked languages, without the stamp', () => {
-    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'deu+eng' }), 'deu+eng')).toEqual(words);
+  it('gives the words read with the asked languages by this reading, without the stamp', () => {
+    expect(parseWordsCache(JSON.stringify({ ...words, ...wordsCacheStamp('deu+eng') }), 'deu+eng')).toEqual(
+      words,
+    );
   });
   it('refuses words read with other languages, so the document is read again', () => {
-    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'eng' }), 'deu+eng')).toBeUndefined();
-    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'deu+eng' }), 'eng')).toBeUndefined();
+    expect(
+      parseWordsCache(JSON.stringify({ ...words, ...wordsCacheStamp('eng') }), 'deu+eng'),
+    ).toBeUndefined();
+    expect(
+      parseWordsCache(JSON.stringify({ ...words, ...wordsCacheStamp('deu+eng') }), 'eng'),
+    ).toBeUndefined();
   });
-  it('takes entries written before the stamp as read with eng, as they all were', () => {
-    expect(parseWordsCache(JSON.stringify(words), 'eng')).toEqual(words);
+  it('refuses words of an older reading: entries without the reading stamp, or another one', () => {
+    expect(parseWordsCache(JSON.stringify({ ...words, ocrLang: 'deu+eng' }), 'deu+eng')).toBeUndefined();
+    const older = { ...words, ocrLang: 'deu+eng', ocrReading: OCR_READING - 1 };
+    expect(parseWordsCache(JSON.stringify(older), 'deu+eng')).toBeUndefined();
+  });
+  it('takes entries written before any stamp as read with eng by the first reading', () => {
+    expect(parseWordsCache(JSON.stringify(words), 'eng')).toBeUndefined();
     expect(parseWordsCache(JSON.stringify(words), 'deu+eng')).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractSet } from '../../../src/cli/eval-command.js';
 import { config } from '../../../src/config.js';
+import { wordsCacheStamp } from '../../../src/corpus/import-common.js';
 import { scoreSet } from '../../../src/eval/score.js';
 import { closePipeline, defaultFrontEndOptions, readDocumentFile } from '../../../src/pipeline.js';
 
@@ -32,14 +33,21 @@ describe('extractSet --words-cache', () => {
     for (const page of words.pages)
       for (const w of page.words) if (w.text === 'F-854022') w.text = 'F-999999';
     mkdirSync(cache, { recursive: true });
-    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify({ ...words, ocrLang: config().ocrLang }));
+    writeFileSync(
+      join(cache, 'a.pdf.words.json'),
+      JSON.stringify({ ...words, ...wordsCacheStamp(config().ocrLang) }),
+    );
     const cached = await extractSet(dir, { wordsCache: cache });
     expect(cached.predictions[0]?.fields?.invoice_number?.value).toBe('F-999999');
     expect(cached.predictions[0]?.fields?.total_amount?.value).toBe('1306.56');
 
     // Words cached with other OCR languages are not what this run would read: the file is read again.
-    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify({ ...words, ocrLang: 'ita' }));
+    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify({ ...words, ...wordsCacheStamp('ita') }));
     const stale = await extractSet(dir, { wordsCache: cache });
     expect(stale.predictions[0]?.fields?.invoice_number?.value).toBe('F-854022');
+    // Nor are words an older OCR reading made.
+    writeFileSync(join(cache, 'a.pdf.words.json'), JSON.stringify({ ...words, ocrLang: config().ocrLang }));
+    const older = await extractSet(dir, { wordsCache: cache });
+    expect(older.predictions[0]?.fields?.invoice_number?.value).toBe('F-854022');
   });
 });

@@ -233,28 +233,38 @@ const overlaps = (a: EngineWord, b: EngineWord) => {
  */
 export function withMissingNumbers(lines: EngineLines, block: EngineLines): EngineLines {
   const out = lines.map((l) => [...l]);
+  // Each line's vertical extent, kept up to date as words join it (recomputing it per added word made this
+  // quadratic in the words of a dense page).
+  const extents = out.map((l) => ({
+    top: Math.min(...l.map((a) => a.y0)),
+    bottom: Math.max(...l.map((a) => a.y1)),
+  }));
   const all = lines.flat();
   for (const w of block.flat()) {
     if (!NUMBER_WORD.test(w.text) || all.some((a) => overlaps(a, w))) continue;
     const height = Math.max(1, w.y1 - w.y0);
-    let best: EngineWord[] | undefined;
+    let best = -1;
     let bestShare = 0.5;
-    for (const line of out) {
-      const top = Math.min(...line.map((a) => a.y0));
-      const bottom = Math.max(...line.map((a) => a.y1));
+    extents.forEach(({ top, bottom }, k) => {
       const share = (Math.min(bottom, w.y1) - Math.max(top, w.y0)) / height;
       if (share > bestShare) {
-        best = line;
+        best = k;
         bestShare = share;
       }
-    }
-    if (best) {
-      best.push(w);
-      best.sort((a, b) => a.x0 - b.x0);
+    });
+    const line = out[best];
+    const extent = extents[best];
+    if (line && extent) {
+      line.push(w);
+      line.sort((a, b) => a.x0 - b.x0);
+      extent.top = Math.min(extent.top, w.y0);
+      extent.bottom = Math.max(extent.bottom, w.y1);
     } else {
       // A line of its own, in reading order before the first line that starts below it.
-      const at = out.findIndex((l) => Math.min(...l.map((a) => a.y0)) > w.y0);
-      out.splice(at < 0 ? out.length : at, 0, [w]);
+      const at = extents.findIndex((e) => e.top > w.y0);
+      const k = at < 0 ? out.length : at;
+      out.splice(k, 0, [w]);
+      extents.splice(k, 0, { top: w.y0, bottom: w.y1 });
     }
     all.push(w);
   }

@@ -11,7 +11,7 @@ import type { DocumentWords, Word } from '../types.js';
 import { MAX_RUN_GAP, salutationAbove } from './merge-spans.js';
 import { parseDate } from './normalize/date.js';
 import { LEGAL_END, personAboveStreet, SALUTATION, TITLES, untilLegalForm } from './parties.js';
-import { wordHeight as height, lineWords, midY } from './regions.js';
+import { boxOf, wordHeight as height, lineWords, midY } from './regions.js';
 
 /** Where a value found by its caption is printed. */
 export interface Found {
@@ -402,17 +402,16 @@ export function legalNameNear(
     if (indices.length < 2 || !LEGAL_END.test(last)) continue;
     const theirs = buyers(anchor.page);
     if (indices.some((i) => theirs.has(i))) continue;
-    const [a0, a1] = xSpan(words, anchor.wordIndices);
-    const [l0, l1] = xSpan(words, indices);
+    const [a0, , a1] = boxOf(wordsAt(words, anchor.wordIndices));
+    const [l0, , l1] = boxOf(wordsAt(words, indices));
     if (l0 < a1 && a0 < l1) return { page: anchor.page, wordIndices: [...indices] };
   }
   return undefined;
 }
 
-/** The left and right edges of these words. */
-function xSpan(words: readonly Word[], indices: readonly number[]): [number, number] {
-  const ws = indices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
-  return [Math.min(...ws.map((w) => w.bbox[0])), Math.max(...ws.map((w) => w.bbox[2]))];
+/** The words at these indices. */
+function wordsAt(words: readonly Word[], indices: readonly number[]): Word[] {
+  return indices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { DocumentWords, Page, Word } from '../types.js';
 import { LEGAL_END, SALUTATION, TITLES, untilLegalForm } from './parties.js';
-import { lineWords, midY, SEPARATOR, wordHeight } from './regions.js';
+import { boxOf, lineWords, midY, SEPARATOR, wordHeight } from './regions.js';
 import type { NerSpan } from './types.js';
 
 /**
@@ -42,12 +42,13 @@ function pieceOf(words: readonly Word[], span: NerSpan): Piece | undefined {
   const ws = span.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
   if (ws.length === 0) return undefined;
   const hs = ws.map((w) => w.bbox[3] - w.bbox[1]).sort((a, b) => a - b);
+  const [x0, top, x1, bottom] = boxOf(ws);
   return {
     span,
-    x0: Math.min(...ws.map((w) => w.bbox[0])),
-    x1: Math.max(...ws.map((w) => w.bbox[2])),
-    top: Math.min(...ws.map((w) => w.bbox[1])),
-    bottom: Math.max(...ws.map((w) => w.bbox[3])),
+    x0,
+    x1,
+    top,
+    bottom,
     h: Math.max(1e-4, hs[Math.floor(hs.length / 2)] as number),
     last: ws.reduce((a, w) => (w.line > a.line || (w.line === a.line && w.bbox[0] > a.bbox[0]) ? w : a)).text,
   };
@@ -284,9 +285,9 @@ export function addPremisesLine(doc: DocumentWords, spans: readonly NerSpan[]): 
     const words = doc.pages[s.page - 1]?.words;
     if (!words || !s.field.endsWith('_address') || s.wordIndices.length === 0) return s;
     const mine = s.wordIndices.map((i) => words[i]).filter((w): w is Word => w !== undefined);
-    const top = Math.min(...mine.map((w) => w.line));
-    const first = mine.filter((w) => w.line === top);
-    const above = lineWords(words, top - 1);
+    const firstLine = Math.min(...mine.map((w) => w.line));
+    const first = mine.filter((w) => w.line === firstLine);
+    const above = lineWords(words, firstLine - 1);
     const lead = above[0]?.w;
     if (!lead || !PREMISES.test(lead.text) || above.some((x) => x.w.text.endsWith(':'))) return s;
     // Pieces of the same field on that line (the model's "#02-03," and "Level 2,") are no obstacle; another
@@ -300,10 +301,9 @@ export function addPremisesLine(doc: DocumentWords, spans: readonly NerSpan[]): 
         .flatMap((o) => o.wordIndices),
     );
     if (above.some((x) => held.has(x.i))) return s;
-    const left = Math.min(...first.map((w) => w.bbox[0]));
-    const right = Math.max(...first.map((w) => w.bbox[2]));
+    const [left, top, right] = boxOf(first);
     const h = Math.max(...first.map(wordHeight));
-    const gap = Math.min(...first.map((w) => w.bbox[1])) - Math.max(...above.map((x) => x.w.bbox[3]));
+    const gap = top - boxOf(above.map((x) => x.w))[3];
     const overlaps = above.some((x) => x.w.bbox[0] < right && left < x.w.bbox[2]);
     // Above it (reading order can put a line beside or below first), by at most a line's height.
     if (!overlaps || gap > h || gap < -0.25 * h) return s;

@@ -1,5 +1,5 @@
 /** Regions: a value's words → one box per text line per page (a value split over lines gets several). */
-import type { Page, Word } from '../types.js';
+import type { BBox, Page, Word } from '../types.js';
 import type { Region } from './schema.js';
 
 const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 10000) / 10000;
@@ -19,6 +19,16 @@ export function regionsOf(pageNumber: number, words: readonly Word[]): Region[] 
   return [...byLine.entries()]
     .sort(([a], [b]) => a - b)
     .map(([, b]) => ({ page: pageNumber, bbox: [round(b[0]), round(b[1]), round(b[2]), round(b[3])] }));
+}
+
+/** The box around some words: leftmost, topmost, rightmost and lowest edges (the words must not be none). */
+export function boxOf(words: readonly Word[]): BBox {
+  return [
+    Math.min(...words.map((w) => w.bbox[0])),
+    Math.min(...words.map((w) => w.bbox[1])),
+    Math.max(...words.map((w) => w.bbox[2])),
+    Math.max(...words.map((w) => w.bbox[3])),
+  ];
 }
 
 /** The vertical centre of a word's box (fraction of the page). */
